@@ -1,0 +1,1 @@
+"""Tools for developing the workbook itself (not used by reports)."""

@@ -1,0 +1,131 @@
+"""From a folder of exports to canonical tables: probe, pick an adapter, conform, merge."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from smm_nb.errors import ExportError, SmmError
+from smm_nb.ingest.base import IngestContext, find_adapter, probe_file
+from smm_nb.model.schemas import TABLES, conform
+
+IGNORED = {".ds_store", "thumbs.db", "desktop.ini"}
+
+
+@dataclass
+class FileReport:
+    path: str
+    adapter: str | None
+    rows_read: int = 0
+    rows_skipped: int = 0
+    start: str | None = None
+    end: str | None = None
+    tables: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class IngestResult:
+    tables: dict[str, pd.DataFrame]
+    files: list[FileReport]
+    warnings: list[str]
+    errors: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def export_files(exports_dir: Path) -> list[Path]:
+    """Every file under ``exports_dir`` that could be an export, in a stable order."""
+    return sorted(
+        p for p in exports_dir.rglob("*")
+        if p.is_file() and not p.name.startswith((".", "~$")) and p.name.lower() not in IGNORED
+    )
+
+
+def _coverage(frames: dict[str, pd.DataFrame]) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    lo, hi = None, None
+    for name, df in frames.items():
+        col = TABLES[name].time_column
+        if col is None or df.empty:
+            continue
+        s = df[col]
+        if isinstance(s.dtype, pd.DatetimeTZDtype):
+            s = s.dt.tz_localize(None)
+        a, b = s.min(), s.max()
+        if pd.notna(a):
+            lo = a if lo is None else min(lo, a)
+            hi = b if hi is None else max(hi, b)
+    return lo, hi
+
+
+def ingest_files(paths: list[Path], ctx: IngestContext, *, root: Path | None = None,
+                 collect_errors: bool = False) -> IngestResult:
+    """Read every file and merge into canonical tables.
+
+    Overlapping exports are de-duplicated on each table's key; the file whose data
+    reaches later wins, so the same post in two exports keeps the later lifetime metrics.
+    With ``collect_errors`` a bad file is reported and skipped instead of raised.
+    """
+    parts: dict[str, list[tuple[pd.Timestamp, int, pd.DataFrame]]] = {}
+    files: list[FileReport] = []
+    warnings: list[str] = []
+    errors: list[str] = []
+    for order, path in enumerate(paths):
+        shown = str(path.relative_to(root)) if root else path.name
+        try:
+            probe = probe_file(path)
+            adapter = find_adapter(probe)
+            out = adapter.read(probe, ctx)
+            conformed = {}
+            for table, df in out.tables.items():
+                df = df.copy()
+                df["source_file"] = shown
+                conformed[table] = conform(df, TABLES[table], tz=ctx.timezone, source=shown)
+        except ExportError as exc:
+            if exc.path is not None and Path(exc.path) == path:
+                exc = ExportError(shown, exc.reason, row=exc.row, column=exc.column,
+                                  value=exc.value)
+            if not collect_errors:
+                raise exc from None
+            errors.append(str(exc))
+            files.append(FileReport(shown, None, error=str(exc)))
+            continue
+        except SmmError as exc:
+            if not collect_errors:
+                raise
+            errors.append(str(exc))
+            files.append(FileReport(shown, None, error=str(exc)))
+            continue
+        lo, hi = _coverage(conformed)
+        files.append(FileReport(
+            shown, adapter.name, out.rows_read, out.rows_skipped,
+            None if lo is None else str(lo.date()), None if hi is None else str(hi.date()),
+            sorted(conformed),
+        ))
+        if out.rows_skipped:
+            warnings.append(f"{shown}: skipped {out.rows_skipped} row(s) "
+                            f"(totals or blank lines)")
+        warnings.extend(f"{shown}: {w}" for w in out.warnings)
+        for table, df in conformed.items():
+            parts.setdefault(table, []).append((hi or pd.Timestamp.min, order, df))
+
+    tables = {}
+    for name, schema in TABLES.items():
+        chunks = sorted(parts.get(name, []), key=lambda t: (t[0], t[1]))
+        if not chunks:
+            tables[name] = schema.empty()
+            continue
+        df = pd.concat([c[2] for c in chunks], ignore_index=True)
+        before = len(df)
+        df = df.drop_duplicates(list(schema.key), keep="last")
+        dropped = before - len(df)
+        if dropped and len(chunks) > 1:
+            warnings.append(f"{name}: {dropped} row(s) appeared in more than one export; "
+                            f"kept the later export's values")
+        sort_cols = [c for c in (schema.time_column, *schema.key) if c]
+        tables[name] = df.sort_values(list(dict.fromkeys(sort_cols)), kind="stable") \
+            .reset_index(drop=True)
+    return IngestResult(tables, files, warnings, errors)

@@ -1,0 +1,77 @@
+import hashlib
+
+import pandas as pd
+import pytest
+
+from smm_nb.errors import ClientNotFound, ConfigError, ExportError
+from smm_nb.model.workspace import Workspace, load_client
+
+
+def _hashes(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+
+
+def test_tables_load_and_raw_exports_are_untouched(data_dir):
+    ws = load_client("nordwind-shop", data_dir)
+    before = _hashes(ws.exports_dir)
+    posts = ws.posts
+    assert set(posts.platform.unique()) == {"instagram", "facebook", "x", "tiktok"}
+    assert str(posts.published_at.dt.tz) == "Europe/Berlin"
+    assert _hashes(ws.exports_dir) == before
+
+
+def test_cache_is_reused_and_refreshed_on_change_add_remove(data_dir):
+    ws = load_client("kahve-kosesi", data_dir)
+    n = len(ws.posts)
+    digest = ws.inputs_digest()
+    assert (ws.cache_root / digest / "complete").is_file()
+    # reused: a second workspace reads the parquet cache
+    assert len(load_client("kahve-kosesi", data_dir).posts) == n
+
+    posts_csv = ws.exports_dir / "posts.csv"
+    df = pd.read_csv(posts_csv, dtype=str)
+    df.iloc[:10].to_csv(posts_csv, index=False)  # change
+    ws2 = load_client("kahve-kosesi", data_dir)
+    assert ws2.inputs_digest() != digest and len(ws2.posts) == 10
+
+    extra = df.iloc[10:15].copy()
+    extra.to_csv(ws.exports_dir / "more_posts.csv", index=False)  # add
+    assert len(load_client("kahve-kosesi", data_dir).posts) == 15
+
+    (ws.exports_dir / "more_posts.csv").unlink()  # remove
+    assert len(load_client("kahve-kosesi", data_dir).posts) == 10
+    assert len([p for p in ws.cache_root.iterdir() if p.is_dir()]) == 1  # old caches pruned
+
+
+def test_overlapping_exports_keep_later_values(data_dir):
+    ws = Workspace("kahve-kosesi", data_dir)
+    df = pd.read_csv(ws.exports_dir / "posts.csv", dtype=str)
+    later = df.sort_values("published_at").tail(3).copy()  # a later export reaches later
+    later["likes"] = "999"
+    later.to_csv(ws.exports_dir / "posts_again.csv", index=False)
+    posts = load_client("kahve-kosesi", data_dir).posts
+    assert len(posts) == len(df)
+    assert (posts.set_index("post_id").loc[later.post_id, "likes"] == 999).all()
+
+
+def test_unknown_client(data_dir):
+    with pytest.raises(ClientNotFound, match="no such client .*known clients: kahve-kosesi"):
+        load_client("nope", data_dir)
+
+
+def test_missing_exports_folder(data_dir):
+    import shutil
+
+    shutil.rmtree(data_dir / "clients" / "ledgerline" / "exports")
+    with pytest.raises(ConfigError, match="exports folder is missing"):
+        load_client("ledgerline", data_dir).posts
+
+
+def test_export_missing_required_column_names_file_and_column(data_dir):
+    p = data_dir / "clients" / "ledgerline" / "exports" / "spend.csv"
+    df = pd.read_csv(p, dtype=str).drop(columns=["campaign"])
+    df.to_csv(p, index=False)
+    with pytest.raises(ExportError) as e:
+        load_client("ledgerline", data_dir).tables()
+    assert (e.value.path, e.value.column) == ("spend.csv", "campaign")
+    assert str(e.value).startswith("spend.csv: column 'campaign': missing required column")
