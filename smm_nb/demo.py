@@ -125,7 +125,7 @@ def _simulate_posts(rng: np.random.Generator, spec: ClientSpec, p: PlatformSpec,
     fmt_names = list(p.formats)
     fmt_p = np.array(list(p.formats.values()))
     formats = rng.choice(fmt_names, n, p=fmt_p / fmt_p.sum())
-    lines = SERVICE_LINES[spec.slug]
+    lines = spec.config["persona"]["service_lines"]
     categories = rng.choice(list(lines), n)
     tags = [" ".join("#" + t for t in rng.choice(lines[c], 1)) for c in categories]
     paid = rng.random(n) < p.paid_share
@@ -257,21 +257,22 @@ AGE_BUCKETS = ["13-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+"]
 
 
 def _audience(rng, spec: ClientSpec, p: PlatformSpec) -> pd.DataFrame:
+    key = spec.slug if spec.slug in SERVICE_LINES else "nordwind-shop"
     profile = {
         "kahve-kosesi": [0.03, 0.30, 0.34, 0.18, 0.09, 0.04, 0.02],
         "nordwind-shop": [0.04, 0.22, 0.33, 0.22, 0.11, 0.05, 0.03],
         "ledgerline": [0.0, 0.06, 0.30, 0.31, 0.20, 0.10, 0.03],
-    }[spec.slug]
+    }[key]
     age = rng.dirichlet(np.array(profile) * 400 + 0.01)
-    female = {"kahve-kosesi": 0.62, "nordwind-shop": 0.57, "ledgerline": 0.41}[spec.slug]
+    female = {"kahve-kosesi": 0.62, "nordwind-shop": 0.57, "ledgerline": 0.41}[key]
     countries = {"kahve-kosesi": {"TR": 0.86, "DE": 0.05, "GB": 0.03, "US": 0.02, "NL": 0.04},
                  "nordwind-shop": {"DE": 0.58, "AT": 0.14, "CH": 0.11, "NL": 0.09, "PL": 0.08},
                  "ledgerline": {"US": 0.71, "CA": 0.11, "GB": 0.09, "IN": 0.05, "AU": 0.04}
-                 }[spec.slug]
+                 }[key]
     cities = {"kahve-kosesi": {"İstanbul": 0.71, "Ankara": 0.07, "İzmir": 0.06, "Bursa": 0.03},
               "nordwind-shop": {"Berlin": 0.18, "Hamburg": 0.12, "München": 0.10, "Wien": 0.08},
               "ledgerline": {"New York": 0.16, "Chicago": 0.08, "Austin": 0.06,
-                             "Toronto": 0.05}}[spec.slug]
+                             "Toronto": 0.05}}[key]
     rows = []
     snap = (AS_OF - dt.timedelta(days=1)).isoformat()
     for b, s in zip(AGE_BUCKETS, age):
@@ -585,3 +586,38 @@ def generate_demo(data_dir: Path, slugs: list[str] | None = None) -> list[str]:
         write_exports(simulate_client(spec), client_dir / "exports")
         made.append(spec.slug)
     return made
+
+
+def small_client(data_dir: Path, slug: str = "tiny-shop", days: int = 14,
+                 platforms: tuple[str, ...] = ("instagram",), spend: bool = False,
+                 experiments: bool = False, seed: int = 7) -> Path:
+    """A thin client for edge-case tests: few platforms, few days, optionally no spend
+    and no experiments. Returns its ``client.yaml`` path."""
+    base = {s.slug: s for s in demo_specs()}["nordwind-shop"]
+    start = AS_OF - dt.timedelta(days=days)
+    plats = [PlatformSpec(p.name, p.followers0, p.gains_base, p.gains_slope, p.losses,
+                          p.posts_per_week, p.formats, p.reach_rate, p.er_reach, start,
+                          p.paid_share if spend else 0.0, p.ctr)
+             for p in base.platforms if p.name in platforms]
+    config = dict(base.config)
+    config.update({"name": slug.replace("-", " ").title(), "slug": slug,
+                   "platforms": {k: v for k, v in base.config["platforms"].items()
+                                 if k in platforms},
+                   "phases": {"launch_start": start.isoformat()},
+                   "plan_changes": [], "competitors": [],
+                   "monthly_budget": {}, "experiments": [],
+                   "kpis": [k for k in base.config["kpis"]
+                            if k.get("platform") in (None, *platforms)
+                            and k["metric"] not in ("roas", "cpa")]})
+    spec = ClientSpec(slug, seed, config, plats, base.weekday_reach, base.captions,
+                      spend={k: v for k, v in base.spend.items() if k in platforms}
+                      if spend else {})
+    if experiments:
+        raise NotImplementedError("small clients are for the no-experiment edge cases")
+    client_dir = Path(data_dir) / "clients" / slug
+    if client_dir.exists():
+        shutil.rmtree(client_dir)
+    (client_dir / "exports").mkdir(parents=True)
+    write_config(spec.config, client_dir / "client.yaml")
+    write_exports(simulate_client(spec), client_dir / "exports")
+    return client_dir / "client.yaml"

@@ -55,3 +55,47 @@ def external_dir() -> Path:
     if not EXTERNAL.is_dir():
         pytest.skip("../shared/external is absent")
     return EXTERNAL
+
+
+@pytest.fixture(scope="session")
+def edge_data_dir(tmp_path_factory) -> Path:
+    """Thin clients for edge cases: ``tiny-shop`` (one platform, two weeks, no spend, no
+    experiments) and ``month-shop`` (Instagram and Facebook, 30 days, no spend)."""
+    from smm_nb.demo import small_client
+
+    data = tmp_path_factory.mktemp("edge-data")
+    small_client(data, "tiny-shop", days=14, platforms=("instagram",))
+    small_client(data, "month-shop", days=30, platforms=("instagram", "facebook"), seed=8)
+    ref = ROOT / "data" / "reference"
+    if ref.is_dir():
+        shutil.copytree(ref, data / "reference")
+    return data
+
+
+def execute_notebook(name: str, client: str, data_dir: Path, out_dir: Path) -> tuple[dict, dict]:
+    """Run ``notebooks/<name>.ipynb`` for ``client`` with papermill, as the batch does.
+
+    Returns the executed notebook (as a dict) and its findings record.
+    """
+    import json
+
+    import nbformat
+    import papermill as pm
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out = out_dir / f"{client}-{name}.ipynb"
+    findings = out_dir / f"{client}-{name}.findings.json"
+    pm.execute_notebook(str(ROOT / "notebooks" / f"{name}.ipynb"), str(out),
+                        parameters={"client": client, "data_dir": str(data_dir),
+                                    "findings_path": str(findings)},
+                        kernel_name="python3", progress_bar=False, cwd=str(ROOT / "notebooks"))
+    nb = nbformat.read(out, as_version=4)
+    return nb, json.loads(findings.read_text(encoding="utf-8")) if findings.exists() else {}
+
+
+@pytest.fixture
+def run_notebook(tmp_path):
+    """``run_notebook(name, client, data_dir)`` -> (executed notebook, findings record)."""
+    def _run(name: str, client: str, data_dir: Path):
+        return execute_notebook(name, client, data_dir, tmp_path / "executed")
+    return _run
