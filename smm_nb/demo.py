@@ -210,7 +210,7 @@ def _simulate_daily(rng: np.random.Generator, spec: ClientSpec, p: PlatformSpec
     losses = rng.poisson(p.losses, len(days))
     followers = p.followers0 + np.cumsum(gains - losses)
     followers = np.maximum(followers, 0)
-    wd = days.weekday.to_numpy()
+    wd = days.day_of_week.to_numpy()
     ar = np.zeros(len(days))
     eps = rng.normal(0, 0.15, len(days))
     for i in range(1, len(days)):
