@@ -61,6 +61,22 @@ def _coverage(frames: dict[str, pd.DataFrame]) -> tuple[pd.Timestamp | None, pd.
     return lo, hi
 
 
+def merge_duplicates(df: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    """One row per key. Rows are in export order (earlier first); for a key seen more
+    than once each column takes the last non-missing value, so the later export's
+    lifetime metrics win and columns only one export reports are kept (unioned)."""
+    dup = df.duplicated(key, keep=False).to_numpy()
+    if not dup.any():
+        return df
+    single = df.loc[~dup]
+    multi = df.loc[dup]
+    # groupby().last() skips missing values column by column: exactly "later wins,
+    # columns unioned"; only the (few) duplicated keys pay for it.
+    merged = multi.groupby(key, sort=False, dropna=False).last().reset_index()
+    merged = merged[df.columns].astype(df.dtypes.to_dict())
+    return pd.concat([single, merged], ignore_index=True)
+
+
 def ingest_files(paths: list[Path], ctx: IngestContext, *, root: Path | None = None,
                  collect_errors: bool = False) -> IngestResult:
     """Read every file and merge into canonical tables.
@@ -120,7 +136,7 @@ def ingest_files(paths: list[Path], ctx: IngestContext, *, root: Path | None = N
             continue
         df = pd.concat([c[2] for c in chunks], ignore_index=True)
         before = len(df)
-        df = df.drop_duplicates(list(schema.key), keep="last")
+        df = merge_duplicates(df, list(schema.key))
         dropped = before - len(df)
         if dropped and len(chunks) > 1:
             warnings.append(f"{name}: {dropped} row(s) appeared in more than one export; "

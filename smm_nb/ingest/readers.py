@@ -1,0 +1,457 @@
+"""Robust reading of the CSV and spreadsheet files platforms let people download.
+
+Every adapter reads its file through :func:`read_table` (raw cells as text, with
+the 1-based row of the raw file kept) and turns cells into values with
+:func:`to_number`, :func:`to_count`, :func:`to_date` and :func:`to_timestamp`.
+These know the quirks of real exports:
+
+* encodings: UTF-8 with or without BOM, UTF-16 (Meta Business Suite's overview
+  files), cp1252 (old Facebook exports), cp1254 (Turkish Excel);
+* delimiters sniffed (``,`` ``;`` tab ``|``), a leading ``sep=,`` line honoured,
+  quoted fields with newlines;
+* numbers written as ``215.0``, ``"1,234"``, ``1.234,5`` (with a ``;`` delimiter),
+  ``12.5%``, ``1.2K``; ``-``, ``--``, ``N/A`` and empty cells are missing;
+* dates as ISO, ``M/D/YYYY``, ``D.MM.YYYY``, ``Thu Mar 20 2025``, ``"Fri, Mar 21, 2025"``,
+  ``"Apr 29, 2020"`` and Excel serial numbers (``45567``).
+
+A cell that is not missing and still cannot be read raises
+:class:`~smm_nb.errors.ExportError` with file, row, column and value.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+from smm_nb.errors import ExportError
+from smm_nb.ingest.base import FileProbe
+
+MISSING = {"", "-", "--", "n/a", "N/A", "NA", "null", "None", "nan", "NaN", "undefined"}
+DELIMITERS = ",;\t|"
+
+
+@dataclass
+class RawTable:
+    """Cells of one table as text, with where each row sits in the raw file.
+
+    ``frame`` has one column per header cell (duplicated header names get ``.1``,
+    ``.2`` suffixes, as pandas does) and string cells, ``""`` for empty. ``rows``
+    holds each row's 1-based record number in the raw file (the header is row
+    ``header_row``), as a spreadsheet shows it. ``skipped`` counts blank lines
+    dropped on the way.
+    """
+
+    path: Path
+    frame: pd.DataFrame
+    rows: np.ndarray
+    skipped: int = 0
+    sep: str = ","
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.frame.columns)
+
+    def drop(self, mask: pd.Series | np.ndarray) -> int:
+        """Drop rows (totals, notes) and count them as skipped; returns how many."""
+        mask = np.asarray(mask, dtype=bool)
+        n = int(mask.sum())
+        if n:
+            self.frame = self.frame.loc[~mask].reset_index(drop=True)
+            self.rows = self.rows[~mask]
+            self.skipped += n
+        return n
+
+    def col(self, name: str) -> pd.Series:
+        return self.frame[name]
+
+    def find(self, *names: str) -> str | None:
+        """The first of ``names`` that is a column (case- and space-insensitive)."""
+        norm = {normalize(c): c for c in self.frame.columns}
+        for n in names:
+            hit = norm.get(normalize(n))
+            if hit is not None:
+                return hit
+        return None
+
+    def fail(self, column: str, index: int, reason: str) -> ExportError:
+        return ExportError(self.path, reason, row=int(self.rows[index]), column=column,
+                           value=self.frame[column].iloc[index])
+
+
+def normalize(name: str) -> str:
+    return re.sub(r"\s+", " ", str(name).replace("\ufeff", "")).strip().strip('"').lower()
+
+
+def header_cells(line: str, sep: str | None = None) -> list[str]:
+    """Cells of one header line, stripped of quotes and BOM."""
+    line = line.lstrip("\ufeff")
+    if sep is None:
+        sep = sniff_delimiter(line)
+    try:
+        cells = next(csv.reader(io.StringIO(line), delimiter=sep))
+    except (StopIteration, csv.Error):
+        return []
+    return [c.strip().lstrip("\ufeff") for c in cells]
+
+
+def sniff_delimiter(sample: str) -> str:
+    """The delimiter of a CSV head: the candidate splitting the first line most often,
+    counted outside quotes."""
+    first = sample.lstrip("\ufeff").split("\n", 1)[0]
+    if first.lower().startswith("sep=") and len(first.strip()) >= 5:
+        return first.strip()[4]
+    unquoted = re.sub(r'"[^"]*"', "", first)
+    counts = {d: unquoted.count(d) for d in DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def probe_lines(probe: FileProbe) -> list[str]:
+    """Decoded head lines without a leading ``sep=`` line."""
+    lines = probe.lines
+    if lines and lines[0].lower().startswith("sep="):
+        lines = lines[1:]
+    return lines
+
+
+def read_table(probe: FileProbe, *, header_row: int = 1, skip_after_header: int = 0,
+               sheet: str | int | None = None, sep: str | None = None) -> RawTable:
+    """Read one table of a CSV (any encoding) or spreadsheet as text cells.
+
+    Parameters
+    ----------
+    header_row:
+        1-based record holding the header (after an optional ``sep=`` line, which
+        counts as a record).
+    skip_after_header:
+        records right after the header that describe it (Facebook's second header
+        row of metric descriptions); they are not data and not counted as skipped.
+    sheet:
+        sheet name or index for ``.xls`` / ``.xlsx`` files.
+    """
+    path = probe.path
+    if probe.encoding is None:
+        return _read_sheet(path, sheet if sheet is not None else 0, header_row,
+                           skip_after_header)
+    text_head = probe.text.lstrip("\ufeff")
+    sep_line = text_head[:8].lower().startswith("sep=")
+    if sep is None:
+        sep = sniff_delimiter(text_head if not sep_line else text_head)
+    if sep_line:
+        header_row += 1
+    try:
+        df = pd.read_csv(path, encoding=probe.encoding, sep=sep, dtype=str,
+                         keep_default_na=False, na_filter=False, header=header_row - 1,
+                         skip_blank_lines=False, engine="c", quotechar='"',
+                         encoding_errors="strict", on_bad_lines="error")
+    except UnicodeDecodeError as exc:
+        raise ExportError(path, f"cannot be decoded as {probe.encoding}: {exc.reason} at byte "
+                                f"{exc.start}") from None
+    except pd.errors.ParserError as exc:
+        msg = str(exc)
+        m = re.search(r"line (\d+)", msg)
+        raise ExportError(path, f"malformed CSV: {msg}",
+                          row=int(m.group(1)) if m else None) from None
+    except pd.errors.EmptyDataError:
+        raise ExportError(path, "the file is empty") from None
+    df.columns = [str(c).strip().lstrip("\ufeff") for c in df.columns]
+    rows = np.arange(header_row + 1, header_row + 1 + len(df))
+    if skip_after_header:
+        df = df.iloc[skip_after_header:].reset_index(drop=True)
+        rows = rows[skip_after_header:]
+    table = RawTable(path, df, rows, 0, sep)
+    table.drop(blank_rows(df))
+    return table
+
+
+def _read_sheet(path: Path, sheet: str | int, header_row: int, skip_after_header: int
+                ) -> RawTable:
+    try:
+        df = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object)
+    except Exception as exc:  # noqa: BLE001 - any reader failure is a bad file
+        raise ExportError(path, f"cannot read sheet {sheet!r}: {exc}") from None
+    header = [("" if pd.isna(v) else str(v)).strip() for v in df.iloc[header_row - 1]]
+    header = _dedupe_names(header)
+    body = df.iloc[header_row + skip_after_header:].reset_index(drop=True)
+    body.columns = header
+    body = body.map(_cell_text)
+    rows = np.arange(header_row + skip_after_header + 1,
+                     header_row + skip_after_header + 1 + len(body))
+    table = RawTable(path, body, rows, 0, ",")
+    table.drop(blank_rows(body))
+    return table
+
+
+def _cell_text(v) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return ""
+    if isinstance(v, pd.Timestamp):
+        return v.isoformat()
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _dedupe_names(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        k = seen.get(n, 0)
+        out.append(n if k == 0 else f"{n}.{k}")
+        seen[n] = k + 1
+    return out
+
+
+def blank_rows(df: pd.DataFrame) -> np.ndarray:
+    if df.empty or not len(df.columns):
+        return np.zeros(len(df), dtype=bool)
+    blank = np.ones(len(df), dtype=bool)
+    for c in df.columns:
+        s = df[c]
+        blank &= (s.isna() | (s.astype("string").str.strip() == "")).to_numpy(dtype=bool)
+        if not blank.any():
+            break
+    return blank
+
+
+# ----------------------------------------------------------------------------- values
+
+_SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9}
+_EN_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_EU_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
+_COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d+$")
+_SPACE_THOUSANDS = re.compile(r"^[+-]?\d{1,3}([ \u00a0\u202f']\d{3})+([.,]\d+)?$")
+_SUFFIXED = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*([kmbKMB])$")
+
+
+def _clean_number(v: str, comma_decimal: bool) -> float | None:
+    """One cell to a float, or None when it cannot be read."""
+    s = v.strip().replace("\u2212", "-")
+    if s in MISSING:
+        return np.nan
+    pct = s.endswith("%")
+    if pct:
+        s = s[:-1].strip()
+    for cur in ("$", "€", "£", "₺", "TL", "USD", "EUR", "TRY"):
+        s = s.replace(cur, "").strip()
+    m = _SUFFIXED.match(s)
+    if m:
+        val = float(m.group(1)) * _SUFFIX[m.group(2).lower()]
+    elif _SPACE_THOUSANDS.match(s):
+        t = re.sub(r"[ \u00a0\u202f']", "", s)
+        val = float(t.replace(",", "."))
+    elif _EU_THOUSANDS.match(s) and (comma_decimal or "," in s or s.count(".") > 1):
+        val = float(s.replace(".", "").replace(",", "."))
+    elif _EN_THOUSANDS.match(s) and not (comma_decimal and s.count(",") == 1
+                                         and "." not in s and len(s.split(",")[1]) != 3):
+        val = float(s.replace(",", ""))
+    elif _COMMA_DECIMAL.match(s):
+        val = float(s.replace(",", "."))
+    else:
+        try:
+            val = float(s)
+        except ValueError:
+            return None
+    return val / 100.0 if pct else val
+
+
+def to_number(table: RawTable, column: str, *, percent_as_ratio: bool = True) -> pd.Series:
+    """A column of numbers (float64, NaN for missing); unreadable cells raise."""
+    s = table.frame[column]
+    if not pd.api.types.is_string_dtype(s.dtype) and pd.api.types.is_numeric_dtype(s.dtype):
+        return s.astype("float64")
+    s = s.astype("string")
+    fast = pd.to_numeric(s, errors="coerce")
+    todo = fast.isna().to_numpy() & s.notna().to_numpy()
+    if todo.any():
+        out = fast.to_numpy(dtype="float64", na_value=np.nan).copy()
+        comma_decimal = table.sep == ";"
+        idx = np.flatnonzero(todo)
+        for i, raw in zip(idx, s.to_numpy()[idx]):
+            val = _clean_number(str(raw), comma_decimal)
+            if val is None:
+                raise table.fail(column, int(i), "is not a number")
+            out[i] = val
+        return pd.Series(out, index=s.index, dtype="float64")
+    return fast.astype("float64")
+
+
+def to_count(table: RawTable, column: str) -> pd.Series:
+    """A column of non-negative whole numbers (nullable Int64); ``215.0`` reads as 215."""
+    num = to_number(table, column)
+    arr = num.to_numpy()
+    bad = ~np.isnan(arr) & ((np.floor(arr) != arr) | (arr < 0))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise table.fail(column, i, "is not a whole number" if arr[i] >= 0 else "is negative")
+    return num.astype("Float64").astype("Int64")
+
+
+def text(table: RawTable, column: str) -> pd.Series:
+    s = table.frame[column].astype("string").str.strip()
+    return s.where(~s.isin(["", "-"]))
+
+
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+
+def _parse_dates(s: pd.Series, formats: Iterable[str], dayfirst: bool) -> pd.Series:
+    """Try each explicit format (fast), then Excel serials, then pandas' own guess."""
+    s = s.astype("string").str.strip()
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    todo = s.notna() & ~s.isin(list(MISSING))
+    for fmt in formats:
+        if not todo.any():
+            break
+        parsed = pd.to_datetime(s[todo], format=fmt, errors="coerce")
+        if isinstance(parsed.dtype, pd.DatetimeTZDtype):
+            parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
+        ok = parsed.notna()
+        out.loc[ok[ok].index] = parsed[ok].astype("datetime64[ns]")
+        todo = todo & out.isna()
+    if todo.any():
+        num = pd.to_numeric(s[todo], errors="coerce")
+        serial = num.notna() & (num > 20000) & (num < 80000)
+        if serial.any():
+            out.loc[serial[serial].index] = (EXCEL_EPOCH + pd.to_timedelta(
+                num[serial].astype(float), unit="D")).astype("datetime64[ns]").round("s")
+            todo = todo & out.isna()
+    if todo.any():
+        for i in todo[todo].index:
+            try:
+                v = pd.Timestamp(pd.to_datetime(s[i], dayfirst=dayfirst))
+            except (ValueError, TypeError, OverflowError):
+                continue
+            if v.tzinfo is not None:
+                v = v.tz_convert("UTC").tz_localize(None)
+            out.loc[i] = v
+    return out
+
+
+DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%a %b %d %Y", "%a, %b %d, %Y", "%b %d, %Y",
+                "%d.%m.%Y", "%Y-%m-%dT%H:%M:%S", "%d-%m-%Y", "%B %d, %Y")
+
+
+def to_date(table: RawTable, column: str, formats: Iterable[str] = DATE_FORMATS,
+            dayfirst: bool = False) -> pd.Series:
+    """Calendar days (naive ``datetime64[ns]``, midnight); unreadable cells raise."""
+    s = table.frame[column]
+    out = _parse_dates(s, formats, dayfirst).dt.normalize()
+    _check_parsed(table, column, s, out, "is not a date")
+    return out
+
+
+TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S",
+                     "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M %p",
+                     "%Y-%m-%d")
+
+
+def to_timestamp(table: RawTable, column: str, export_tz: str, client_tz: str,
+                 formats: Iterable[str] = TIMESTAMP_FORMATS) -> pd.Series:
+    """Times written in the platform's export zone, converted to the client's zone.
+
+    Cells with their own offset (``2021-01-31 18:02 +0000``) use it. Local times that
+    fall in a DST gap move forward; times that occur twice (the autumn hour) are read
+    as the first occurrence, as the platforms do not say which one they meant.
+    """
+    s = table.frame[column].astype("string").str.strip()
+    has_offset = s.str.contains(r"(?:[+-]\d\d:?\d\d|Z|UTC|GMT)$", regex=True).fillna(False)
+    out = pd.Series(pd.NaT, index=s.index, dtype=f"datetime64[ns, {client_tz}]")
+    if has_offset.any():
+        sub = s[has_offset].str.replace(r"\s*(UTC|GMT)$", "+0000", regex=True)
+        parsed = pd.to_datetime(sub, format="%Y-%m-%d %H:%M %z", errors="coerce", utc=True)
+        miss = parsed.isna()
+        if miss.any():
+            parsed[miss] = pd.to_datetime(sub[miss], format="ISO8601", errors="coerce",
+                                          utc=True)
+        out.loc[has_offset] = parsed.dt.tz_convert(client_tz)
+    local = ~has_offset
+    if local.any():
+        naive = _parse_dates(s[local], formats, dayfirst=False)
+        aware = naive.dt.tz_localize(export_tz, ambiguous=np.ones(len(naive), dtype=bool),
+                                     nonexistent="shift_forward")
+        out.loc[local] = aware.dt.tz_convert(client_tz)
+    _check_parsed(table, column, table.frame[column], out, "is not a date and time")
+    return out
+
+
+def _check_parsed(table: RawTable, column: str, raw: pd.Series, parsed: pd.Series,
+                  reason: str) -> None:
+    given = raw.astype("string").str.strip()
+    given = given.notna() & ~given.isin(list(MISSING))
+    bad = (given & parsed.isna()).to_numpy(dtype=bool)
+    if bad.any():
+        raise table.fail(column, int(np.flatnonzero(bad)[0]), reason)
+
+
+def hashtags(texts: pd.Series) -> pd.Series:
+    """Space-separated hashtags found in captions (``#kahve #espresso``), lower case."""
+    found = texts.fillna("").astype("string").str.findall(r"#\w+")
+    out = found.map(lambda t: " ".join(x.lower() for x in t) if t else pd.NA)
+    return out.astype("string")
+
+
+# ----------------------------------------------------------------------------- mapping
+
+def probe_header(probe: FileProbe, line: int = 0) -> list[str]:
+    """Normalised cells of header line ``line`` (0-based, after a ``sep=`` line)."""
+    lines = probe_lines(probe)
+    if len(lines) <= line:
+        return []
+    return [normalize(c) for c in header_cells(lines[line])]
+
+
+def has_columns(header: Iterable[str], *names: str) -> bool:
+    h = set(header)
+    return all(normalize(n) in h for n in names)
+
+
+def map_columns(table: RawTable, spec: dict[str, tuple[str, ...] | str], *,
+                kinds: dict[str, str], export_tz: str | None = None,
+                client_tz: str | None = None) -> dict[str, pd.Series]:
+    """Canonical columns from raw ones: ``spec`` maps a canonical name to raw column
+    names (the first present wins), ``kinds`` gives how to read it (count, number,
+    text, date, timestamp). Canonical columns whose raw columns are all absent are
+    left out (missing, not zero)."""
+    out: dict[str, pd.Series] = {}
+    for canon, names in spec.items():
+        names = (names,) if isinstance(names, str) else names
+        col = table.find(*names)
+        if col is None:
+            continue
+        kind = kinds.get(canon, "count")
+        if kind == "count":
+            out[canon] = to_count(table, col)
+        elif kind == "number":
+            out[canon] = to_number(table, col)
+        elif kind == "text":
+            out[canon] = text(table, col)
+        elif kind == "date":
+            out[canon] = to_date(table, col)
+        elif kind == "timestamp":
+            assert export_tz and client_tz
+            out[canon] = to_timestamp(table, col, export_tz, client_tz)
+        else:
+            raise AssertionError(kind)
+    return out
+
+
+def frame(table: RawTable, columns: dict[str, pd.Series | object]) -> pd.DataFrame:
+    """A canonical-shaped frame with the raw rows kept in ``source_row``."""
+    n = len(table)
+    data = {k: (v.reset_index(drop=True) if isinstance(v, pd.Series) else [v] * n)
+            for k, v in columns.items()}
+    df = pd.DataFrame(data, index=range(n))
+    df["source_row"] = table.rows
+    return df
