@@ -1,0 +1,407 @@
+"""Engagement rates with their definitions and intervals, and rate ratios between groups.
+
+Three denominators (``reach``, ``impressions``, ``followers`` at posting) times three
+statistics:
+
+* ``median``: the median of the posts' rates (the typical post);
+* ``mean``: the mean of the posts' rates (what "average engagement rate" benchmarks use);
+* ``ratio``: the ratio of sums, sum(engagements) / sum(denominator) (the rate of the
+  account's whole output; big posts weigh more).
+
+Every estimate carries a seeded percentile-bootstrap 95% interval (posts resampled with
+replacement). The bootstrap is vectorised: one ``(n_boot, n)`` matrix of indices drawn
+once per group and basis, reused for every statistic; the median is taken in index space
+of the sorted rates, so it costs an integer partition rather than a float gather.
+
+:func:`rate_ratios` compares groups of posts (formats, categories, paid vs organic) as a
+rate ratio from a negative binomial regression of engagements with ``log(denominator)``
+as offset (over-dispersion modelled, the post is the unit), robust (HC1) standard errors
+and Holm-adjusted p-values across the comparisons of one platform.
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from smm_nb.analysis.prepare import ER_BASES, ER_DEFINITION
+from smm_nb.errors import AnalysisError
+from smm_nb.report.findings import Finding
+
+BASES = tuple(ER_BASES)
+STATISTICS = {"median": "median of post rates", "mean": "mean of post rates",
+              "ratio": "ratio of sums"}
+DENOMINATOR_LABEL = {"reach": "reach", "impressions": "impressions",
+                     "followers": "followers at posting"}
+LEVEL = 0.95
+
+
+def definition(basis: str, statistic: str) -> str:
+    """The one-line definition every number and chart carries."""
+    _check_basis(basis)
+    if statistic not in STATISTICS:
+        raise AnalysisError(f"statistic {statistic!r} is not one of {', '.join(STATISTICS)}")
+    return f"{ER_DEFINITION} / {DENOMINATOR_LABEL[basis]}, {STATISTICS[statistic]}"
+
+
+def _check_basis(basis: str) -> None:
+    if basis not in ER_BASES:
+        raise AnalysisError(f"basis {basis!r} is not one of {', '.join(ER_BASES)}")
+
+
+# --------------------------------------------------------------------------- bootstrap
+
+def _indices(rng: np.random.Generator, n: int, n_boot: int) -> np.ndarray:
+    return rng.integers(0, n, size=(n_boot, n), dtype=np.int32 if n < 2**31 else np.int64)
+
+
+def _median_from_indices(sorted_values: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """Medians of ``sorted_values[idx]`` row-wise, computed on the indices (monotone map)."""
+    n = idx.shape[1]
+    if n % 2:
+        k = np.partition(idx, n // 2, axis=1)[:, n // 2]
+        return sorted_values[k]
+    part = np.partition(idx, (n // 2 - 1, n // 2), axis=1)
+    return (sorted_values[part[:, n // 2 - 1]] + sorted_values[part[:, n // 2]]) / 2
+
+
+def _percentile(boot: np.ndarray, level: float = LEVEL) -> tuple[float, float]:
+    a = (1 - level) / 2
+    lo, hi = np.nanquantile(boot, [a, 1 - a])
+    return float(lo), float(hi)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    value: float
+    low: float
+    high: float
+    n: int
+
+
+def bootstrap_rates(num: np.ndarray, den: np.ndarray, statistics=("median", "ratio"),
+                    n_boot: int = 2000, rng: np.random.Generator | int | None = 0,
+                    level: float = LEVEL) -> dict[str, Estimate]:
+    """Point estimate and percentile-bootstrap interval of each statistic of
+    ``num / den`` over posts (posts with a missing or non-positive ``den`` are left out).
+    """
+    rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    num = np.asarray(num, dtype="float64")
+    den = np.asarray(den, dtype="float64")
+    ok = np.isfinite(num) & np.isfinite(den) & (den > 0)
+    num, den = num[ok], den[ok]
+    n = len(num)
+    out: dict[str, Estimate] = {}
+    if n == 0:
+        return {s: Estimate(np.nan, np.nan, np.nan, 0) for s in statistics}
+    rates = num / den
+    order = np.argsort(rates, kind="stable")
+    rates, num, den = rates[order], num[order], den[order]
+    idx = _indices(rng, n, n_boot) if n >= 2 else None
+    for s in statistics:
+        if s == "median":
+            value = float(np.median(rates))
+            boot = _median_from_indices(rates, idx) if idx is not None else None
+        elif s == "mean":
+            value = float(rates.mean())
+            boot = rates[idx].mean(axis=1) if idx is not None else None
+        elif s == "ratio":
+            value = float(num.sum() / den.sum())
+            boot = num[idx].sum(axis=1) / den[idx].sum(axis=1) if idx is not None else None
+        else:
+            raise AnalysisError(f"statistic {s!r} is not one of {', '.join(STATISTICS)}")
+        low, high = _percentile(boot, level) if boot is not None else (np.nan, np.nan)
+        out[s] = Estimate(value, low, high, n)
+    return out
+
+
+# --------------------------------------------------------------------------- engagement rates
+
+def _columns(posts: pd.DataFrame, basis: str) -> tuple[np.ndarray, np.ndarray]:
+    num = pd.to_numeric(posts["engagements_public"]).astype("float64").to_numpy(na_value=np.nan)
+    den = pd.to_numeric(posts[ER_BASES[basis]]).astype("float64").to_numpy(na_value=np.nan)
+    return num, den
+
+
+@dataclass(frozen=True)
+class EngagementRates:
+    """Engagement rates per group (one row per group x basis x statistic).
+
+    ``frame`` columns: the ``by`` columns, basis, statistic, value, low, high, n, definition.
+    """
+
+    frame: pd.DataFrame
+    by: tuple[str, ...]
+    n_boot: int
+    seed: int
+
+    @property
+    def title(self) -> str:
+        return f"Engagement rate ({ER_DEFINITION}), 95% bootstrap intervals"
+
+    def summary_frame(self) -> pd.DataFrame:
+        return self.frame.copy()
+
+    def get(self, basis: str, statistic: str, **where) -> Estimate:
+        f = self.frame[(self.frame["basis"] == basis) & (self.frame["statistic"] == statistic)]
+        for k, v in where.items():
+            f = f[f[k] == v]
+        if f.empty:
+            return Estimate(np.nan, np.nan, np.nan, 0)
+        r = f.iloc[0]
+        return Estimate(float(r["value"]), float(r["low"]), float(r["high"]), int(r["n"]))
+
+    def wide(self, statistic: str = "median") -> pd.DataFrame:
+        """One row per group, one column per basis (value only), for tables."""
+        f = self.frame[self.frame["statistic"] == statistic]
+        return f.pivot_table(index=list(self.by), columns="basis", values="value",
+                             observed=True).reset_index()
+
+    def to_findings(self, key: str) -> list[Finding]:
+        """``{key}.er_{basis}_{statistic}.{group}`` for every row (group values joined by
+        ``.``); a missing estimate is recorded with value None and its reason."""
+        out = []
+        for r in self.frame.itertuples(index=False):
+            group = ".".join(_slug(getattr(r, c)) for c in self.by)
+            k = f"{key}.er_{r.basis}_{r.statistic}.{group}" if group else \
+                f"{key}.er_{r.basis}_{r.statistic}"
+            label = " ".join(str(getattr(r, c)) for c in self.by)
+            if r.n == 0 or not np.isfinite(r.value):
+                out.append(Finding(k, None, f"{label}: no posts with a known "
+                                   f"{DENOMINATOR_LABEL[r.basis]}; cannot compute.",
+                                   "ratio", r.definition, n=int(r.n)))
+                continue
+            text = (f"{label}: {r.value:.2%} ({r.definition}; 95% CI "
+                    f"{r.low:.2%}–{r.high:.2%}, {r.n} posts)")
+            out.append(Finding(k, float(r.value), text, "ratio", r.definition,
+                               _finite(r.low), _finite(r.high), int(r.n)))
+        return out
+
+
+def _finite(x) -> float | None:
+    return float(x) if x is not None and np.isfinite(x) else None
+
+
+def _slug(v) -> str:
+    s = str(v).lower()
+    out = "".join(ch if ch.isalnum() and ch.isascii() else "_" for ch in s).strip("_")
+    return out or "none"
+
+
+def engagement_rates(posts: pd.DataFrame, by: str | tuple[str, ...] = "platform",
+                     bases: tuple[str, ...] = BASES,
+                     statistics: tuple[str, ...] = ("median", "ratio"),
+                     n_boot: int = 2000, seed: int = 0) -> EngagementRates:
+    """Engagement rate of each group on each basis and statistic, with bootstrap intervals.
+
+    Parameters
+    ----------
+    posts : DataFrame
+        Prepared posts (:func:`~smm_nb.analysis.prepare.prepare_posts`).
+    by : column name or tuple of them
+        Groups, e.g. ``"platform"`` or ``("platform", "format")``.
+    n_boot, seed : bootstrap replicates and seed (each group gets its own stream spawned
+        from ``seed``, so adding a group does not change the others' intervals).
+    """
+    by = (by,) if isinstance(by, str) else tuple(by)
+    for b in bases:
+        _check_basis(b)
+    missing = ({"engagements_public"} | {ER_BASES[b] for b in bases} | set(by)) - set(posts)
+    if missing:
+        raise AnalysisError(f"posts lack {', '.join(sorted(missing))}: pass the output of "
+                            "prepare_posts()")
+    rows = []
+    groups = posts.groupby(list(by), sort=True, observed=True) if by else [((), posts)]
+    seeds = np.random.SeedSequence(seed)
+    for key, g in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        for basis, child in zip(bases, seeds.spawn(len(bases))):
+            num, den = _columns(g, basis)
+            est = bootstrap_rates(num, den, statistics, n_boot, np.random.default_rng(child))
+            for stat, e in est.items():
+                rows.append({**dict(zip(by, key)), "basis": basis, "statistic": stat,
+                             "value": e.value, "low": e.low, "high": e.high, "n": e.n,
+                             "definition": definition(basis, stat)})
+    cols = [*by, "basis", "statistic", "value", "low", "high", "n", "definition"]
+    return EngagementRates(pd.DataFrame(rows, columns=cols), by, n_boot, seed)
+
+
+# --------------------------------------------------------------------------- rate ratios
+
+@dataclass(frozen=True)
+class RateRatios:
+    """Rate ratios of groups of posts against a reference group, per platform.
+
+    ``frame`` columns: platform, level, reference, rate_ratio, low, high, p_value, p_holm,
+    n, n_reference, share_of_posts, status, method. ``status`` is ``"ok"`` or the reason a
+    level was not estimated.
+    """
+
+    frame: pd.DataFrame
+    by: str
+    basis: str
+    definition: str
+
+    @property
+    def title(self) -> str:
+        return f"Rate ratio by {self.by} ({self.definition}), 95% CI"
+
+    def summary_frame(self) -> pd.DataFrame:
+        return self.frame.drop(columns=["method"]).copy()
+
+    def get(self, platform: str, level: str) -> pd.Series | None:
+        f = self.frame[(self.frame["platform"] == platform) & (self.frame["level"] == level)]
+        return None if f.empty else f.iloc[0]
+
+    def to_findings(self, key: str) -> list[Finding]:
+        """``{key}.{platform}.{level}``: rate ratio of ``level`` over the reference."""
+        out = []
+        for r in self.frame.itertuples(index=False):
+            k = f"{key}.{_slug(r.platform)}.{_slug(r.level)}"
+            if r.status != "ok":
+                out.append(Finding(k, None, f"{r.platform} {r.level} vs {r.reference}: "
+                                   f"{r.status}", "rate_ratio", self.definition, n=int(r.n)))
+                continue
+            text = (f"{r.platform}: {r.level} posts engage {r.rate_ratio:.2f}× as much as "
+                    f"{r.reference} posts (95% CI {r.low:.2f}–{r.high:.2f}; {r.n} vs "
+                    f"{r.n_reference} posts; {r.method})")
+            out.append(Finding(k, float(r.rate_ratio), text, "rate_ratio", self.definition,
+                               float(r.low), float(r.high), int(r.n + r.n_reference)))
+        return out
+
+
+def holm(p: np.ndarray) -> np.ndarray:
+    """Holm step-down adjusted p-values (NaN stays NaN)."""
+    p = np.asarray(p, dtype=float)
+    out = np.full_like(p, np.nan)
+    ok = np.isfinite(p)
+    if not ok.any():
+        return out
+    from statsmodels.stats.multitest import multipletests
+
+    out[ok] = multipletests(p[ok], method="holm")[1]
+    return out
+
+
+def _labels(s: pd.Series, by: str) -> pd.Series:
+    if by == "paid":
+        return s.astype("boolean").map({True: "paid", False: "organic"}).astype("string")
+    return s.astype("string")
+
+
+def fit_rate_model(counts: np.ndarray, exposure: np.ndarray, levels: pd.Series,
+                   reference: str, covariates: pd.DataFrame | None = None):
+    """Negative binomial (NB2) regression of counts on level dummies (plus dummies of any
+    ``covariates``) with ``log(exposure)`` offset and HC1 standard errors; falls back on a
+    Poisson GLM with HC1 errors when the NB fit fails. Returns (fitted results, level
+    names in design order (columns 1..k), method)."""
+    import statsmodels.api as sm
+
+    cats = [reference] + sorted(set(levels) - {reference})
+    dummies = pd.get_dummies(pd.Categorical(levels, categories=cats), drop_first=True,
+                             dtype=float)
+    parts = [dummies.to_numpy()]
+    if covariates is not None and covariates.shape[1]:
+        cov = pd.get_dummies(covariates.astype("string").fillna("none").astype(object),
+                             drop_first=True, dtype=float).to_numpy()
+        parts.append(cov)
+    X = sm.add_constant(np.column_stack(parts), has_constant="add")
+    offset = np.log(exposure)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            res = sm.NegativeBinomial(counts, X, offset=offset).fit(
+                disp=0, maxiter=200, cov_type="HC1")
+            if not res.mle_retvals.get("converged", True) or \
+                    not np.all(np.isfinite(res.bse[:X.shape[1]])):
+                raise ValueError("negative binomial did not converge")
+            method = "negative binomial (NB2), log exposure offset, HC1"
+        except Exception:  # noqa: BLE001 - any fit failure falls back on quasi-Poisson
+            res = sm.GLM(counts, X, family=sm.families.Poisson(), offset=offset).fit(
+                cov_type="HC1")
+            method = "Poisson GLM, log exposure offset, HC1 (negative binomial did not fit)"
+    return res, list(dummies.columns), method
+
+
+def rate_ratios(posts: pd.DataFrame, by: str = "format", reference: str | None = None,
+                basis: str = "reach", min_posts: int = 5,
+                platforms: list[str] | None = None, adjust: tuple[str, ...] = (),
+                exclude_experiments: bool = True) -> RateRatios:
+    """Rate ratio of each level of ``by`` over ``reference``, per platform.
+
+    ``adjust`` names categorical columns held fixed in the model (e.g. ``("format",)``
+    when comparing paid with organic posts, whose format mix differs). Posts in a content
+    experiment (a non-missing ``arm``) are left out by default: the treatment changes
+    their engagement and would bias the comparison.
+
+    ``reference`` defaults to ``image`` for formats, ``organic`` for paid, else the most
+    common level of each platform. Levels with fewer than ``min_posts`` posts (or a
+    platform whose reference has too few) are listed with the reason, not estimated.
+    """
+    _check_basis(basis)
+    den_col = ER_BASES[basis]
+    defn = f"{ER_DEFINITION} / {DENOMINATOR_LABEL[basis]}, rate ratio of post counts model"
+    if exclude_experiments and "arm" in posts:
+        posts = posts[posts["arm"].isna()]
+    if adjust:
+        defn += f", adjusted for {', '.join(adjust)}"
+    rows = []
+    for plat, g in posts.groupby("platform", sort=True):
+        if platforms and plat not in platforms:
+            continue
+        num, den = _columns(g, basis)
+        covs = g[list(adjust)].reset_index(drop=True) if adjust else None
+        lev = _labels(g[by], by).to_numpy(dtype=object, na_value=None)
+        ok = np.isfinite(num) & np.isfinite(den) & (den > 0) & \
+            np.array([v is not None for v in lev])
+        num, den, lev = num[ok], den[ok], lev[ok]
+        if covs is not None:
+            covs = covs[ok].reset_index(drop=True)
+        counts = pd.Series(lev).value_counts()
+        if counts.empty:
+            continue
+        ref = reference or {"format": "image", "paid": "organic"}.get(by)
+        if ref not in counts.index:
+            ref = str(counts.index[0])
+        n_total = int(counts.sum())
+        others = [lv for lv in sorted(counts.index) if lv != ref]
+        if counts.get(ref, 0) < min_posts:
+            for lv in others:
+                rows.append(_row(plat, lv, ref, counts, n_total, status=(
+                    f"insufficient data: {counts.get(ref, 0)} {ref} posts "
+                    f"(need {min_posts})")))
+            continue
+        fit_levels = [lv for lv in others if counts[lv] >= min_posts]
+        for lv in others:
+            if lv not in fit_levels:
+                rows.append(_row(plat, lv, ref, counts, n_total, status=(
+                    f"insufficient data: {counts[lv]} posts (need {min_posts})")))
+        if not fit_levels:
+            continue
+        keep = np.isin(lev, [ref, *fit_levels])
+        res, cols, method = fit_rate_model(
+            num[keep], den[keep], pd.Series(lev[keep]), ref,
+            covs[keep].reset_index(drop=True) if covs is not None else None)
+        ci = np.asarray(res.conf_int(alpha=1 - LEVEL))
+        params, pvals = np.asarray(res.params), np.asarray(res.pvalues)
+        p_adj = holm(pvals[1:len(cols) + 1])
+        for j, lv in enumerate(cols, start=1):
+            rows.append(_row(plat, lv, ref, counts, n_total, rr=np.exp(params[j]),
+                             low=np.exp(ci[j, 0]), high=np.exp(ci[j, 1]), p=pvals[j],
+                             p_holm=p_adj[j - 1], method=method))
+    cols = ["platform", "level", "reference", "rate_ratio", "low", "high", "p_value", "p_holm",
+            "n", "n_reference", "share_of_posts", "status", "method"]
+    frame = pd.DataFrame(rows, columns=cols)
+    return RateRatios(frame, by, basis, defn)
+
+
+def _row(plat, lv, ref, counts, n_total, rr=np.nan, low=np.nan, high=np.nan, p=np.nan,
+         p_holm=np.nan, status="ok", method=""):
+    return {"platform": plat, "level": str(lv), "reference": str(ref), "rate_ratio": float(rr),
+            "low": float(low), "high": float(high), "p_value": float(p),
+            "p_holm": float(p_holm), "n": int(counts.get(lv, 0)),
+            "n_reference": int(counts.get(ref, 0)),
+            "share_of_posts": float(counts.get(lv, 0) / n_total) if n_total else np.nan,
+            "status": status, "method": method}

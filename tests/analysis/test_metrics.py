@@ -1,0 +1,136 @@
+"""Engagement rates against hand computations, the bootstrap against scipy, rate ratios
+against a direct statsmodels fit, and the planted reel/image lift."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from smm_nb.analysis import metrics as M
+from smm_nb.analysis.prepare import prepare_posts
+from smm_nb.demo import PLANTED
+from smm_nb.errors import AnalysisError
+from smm_nb.model.workspace import load_client
+
+
+@pytest.fixture
+def tiny() -> pd.DataFrame:
+    return pd.DataFrame({
+        "platform": ["instagram"] * 4 + ["x"] * 2,
+        "engagements_public": pd.array([10, 30, 5, 8, 1, 3], dtype="Float64"),
+        "reach": pd.array([100, 200, 50, pd.NA, 10, 60], dtype="Int64"),
+        "impressions": pd.array([200, 300, 100, 80, 20, 0], dtype="Int64"),
+        "followers_at_post": pd.array([1000, 1000, 1000, 1000, 500, 500], dtype="Int64"),
+    })
+
+
+def test_engagement_rates_by_hand(tiny):
+    er = M.engagement_rates(tiny, statistics=("median", "mean", "ratio"), n_boot=200)
+    # instagram by reach: post rates .10, .15, .10 (the post without reach is left out)
+    assert er.get("reach", "median", platform="instagram").value == pytest.approx(0.10)
+    assert er.get("reach", "mean", platform="instagram").value == pytest.approx(0.35 / 3)
+    assert er.get("reach", "ratio", platform="instagram").value == pytest.approx(45 / 350)
+    assert er.get("reach", "ratio", platform="instagram").n == 3
+    # by impressions all four posts count: 10/200, 30/300, 5/100, 8/80
+    assert er.get("impressions", "median", platform="instagram").value == pytest.approx(0.075)
+    assert er.get("impressions", "ratio", platform="instagram").value == pytest.approx(53 / 680)
+    # x: a zero denominator is not a rate
+    assert er.get("impressions", "ratio", platform="x").value == pytest.approx(1 / 20)
+    assert er.get("impressions", "ratio", platform="x").n == 1
+    assert er.get("followers", "ratio", platform="x").value == pytest.approx(4 / 1000)
+    # every row says which definition
+    assert er.frame["definition"].str.contains("ratio of sums|median of post rates|mean").all()
+    assert "reach" in M.definition("reach", "median")
+
+
+def test_single_post_has_no_interval_and_findings_say_so(tiny):
+    er = M.engagement_rates(tiny, bases=("impressions",), n_boot=100)
+    one = er.get("impressions", "ratio", platform="x")
+    assert np.isnan(one.low) and np.isnan(one.high)
+    f = {x.key: x for x in er.to_findings("audit.engagement")}
+    assert f["audit.engagement.er_impressions_ratio.x"].low is None
+
+
+def test_bootstrap_is_seeded_and_matches_scipy(rng):
+    num = rng.poisson(40, 300).astype(float)
+    den = rng.poisson(900, 300).astype(float) + 1
+    a = M.bootstrap_rates(num, den, ("median", "ratio"), n_boot=4000, rng=5)
+    b = M.bootstrap_rates(num, den, ("median", "ratio"), n_boot=4000, rng=5)
+    assert a == b
+    from scipy import stats
+
+    rates = num / den
+    ref = stats.bootstrap((rates,), np.median, n_resamples=4000, method="percentile",
+                          random_state=np.random.default_rng(9)).confidence_interval
+    width = ref.high - ref.low
+    assert a["median"].low == pytest.approx(ref.low, abs=0.25 * width)
+    assert a["median"].high == pytest.approx(ref.high, abs=0.25 * width)
+    ref_r = stats.bootstrap((num, den), lambda x, y: x.sum() / y.sum(), paired=True,
+                            n_resamples=4000, method="percentile",
+                            random_state=np.random.default_rng(9)).confidence_interval
+    w = ref_r.high - ref_r.low
+    assert a["ratio"].low == pytest.approx(ref_r.low, abs=0.25 * w)
+    assert a["ratio"].high == pytest.approx(ref_r.high, abs=0.25 * w)
+
+
+def test_median_in_index_space_equals_numpy(rng):
+    for n in (7, 8):
+        values = np.sort(rng.normal(size=n))
+        idx = rng.integers(0, n, (50, n))
+        assert np.allclose(M._median_from_indices(values, idx), np.median(values[idx], axis=1))
+
+
+def test_unknown_basis_or_statistic_is_refused(tiny):
+    with pytest.raises(AnalysisError):
+        M.engagement_rates(tiny, bases=("views",))
+    with pytest.raises(AnalysisError):
+        M.engagement_rates(tiny, statistics=("mode",))
+    with pytest.raises(AnalysisError, match="prepare_posts"):
+        M.engagement_rates(tiny.drop(columns=["reach"]))
+
+
+def _nb_frame(rng, n=400):
+    fmt = rng.choice(["image", "reel", "carousel"], n)
+    reach = rng.integers(200, 3000, n)
+    mult = np.select([fmt == "reel", fmt == "carousel"], [1.6, 1.2], 1.0)
+    eng = rng.poisson(reach * 0.04 * mult * rng.gamma(4, 0.25, n))
+    return pd.DataFrame({"platform": "instagram", "format": fmt,
+                         "engagements_public": eng.astype(float), "reach": reach,
+                         "impressions": reach * 2, "followers_at_post": 5000})
+
+
+def test_rate_ratio_matches_direct_statsmodels(rng):
+    import statsmodels.api as sm
+
+    df = _nb_frame(rng)
+    rr = M.rate_ratios(df, by="format")
+    X = sm.add_constant(pd.DataFrame({"carousel": (df["format"] == "carousel").astype(float),
+                                      "reel": (df["format"] == "reel").astype(float)}))
+    direct = sm.NegativeBinomial(df["engagements_public"], X, offset=np.log(df["reach"])) \
+        .fit(disp=0, cov_type="HC1")
+    reel = rr.get("instagram", "reel")
+    assert reel["rate_ratio"] == pytest.approx(np.exp(direct.params["reel"]), rel=1e-4)
+    ci = np.exp(direct.conf_int().loc["reel"])
+    assert reel["low"] == pytest.approx(ci[0], rel=1e-3)
+    assert reel["high"] == pytest.approx(ci[1], rel=1e-3)
+    assert reel["low"] <= 1.6 <= reel["high"]
+    assert reel["p_holm"] >= reel["p_value"]
+    assert "negative binomial" in reel["method"]
+
+
+def test_rate_ratio_thin_levels_are_insufficient(rng):
+    df = _nb_frame(rng, 60)
+    df.loc[df.index[:3], "format"] = "story"
+    df = df[(df["format"] != "story") | (df.index < 3)]
+    rr = M.rate_ratios(df, by="format", min_posts=5)
+    story = rr.get("instagram", "story")
+    assert story["status"].startswith("insufficient data")
+    keys = {f.key: f.value for f in rr.to_findings("audit.format_lift")}
+    assert keys["audit.format_lift.instagram.story"] is None
+
+
+def test_planted_reel_lift_recovered(demo_data_dir):
+    ws = load_client("nordwind-shop", demo_data_dir)
+    posts = prepare_posts(ws.posts, ws.account_daily, ws.config)
+    reel = M.rate_ratios(posts, by="format", basis="reach").get("instagram", "reel")
+    assert reel["low"] <= PLANTED["format_er_lift"]["ratio"] <= reel["high"]
