@@ -1,0 +1,284 @@
+"""Warm kernels: a fresh IPython kernel per notebook, without paying the imports each time.
+
+A fresh kernel spends ~2 s importing pandas, matplotlib, seaborn and statsmodels before a
+notebook's first real line runs. Here each worker process keeps one pre-started *zygote*
+(:mod:`smm_nb.run.warm_zygote`) that has done those imports once; every kernel is a
+``fork`` of it that then runs ipykernel's ``IPKernelApp`` with the connection file
+jupyter_client wrote. The kernel is a real Jupyter kernel in a process of its own, so
+papermill, nbclient and the notebooks see no difference, and nothing a notebook does
+(variables, imports, ``rcParams``, random state, working directory, environment, a crash)
+can reach the next notebook: each starts from the zygote's untouched image.
+
+Use it by naming the manager class, as the batch runner does::
+
+    papermill.execute_notebook(src, out, kernel_name="python3",
+                               kernel_manager_class="smm_nb.run.warm.WarmKernelManager",
+                               shutdown_kernel="immediate")
+
+Kernels that are not this interpreter's ``ipykernel_launcher`` (another environment,
+another language), and platforms without ``os.fork``, fall back to the ordinary launch.
+Interactive JupyterLab does not use this manager and is unchanged.
+"""
+from __future__ import annotations
+
+import asyncio
+import atexit
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from typing import Any
+
+from jupyter_client import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
+
+from smm_nb.run.warm_zygote import recv_msg, send_msg
+
+#: How long a zygote may take to import everything (a cold disk, a busy machine).
+ZYGOTE_START_TIMEOUT = 180.0
+_ZYGOTE_CODE = "from smm_nb.run.warm_zygote import main; main()"
+
+
+def fork_supported() -> bool:
+    """Whether warm kernels can work here (POSIX with ``fork``: Linux, macOS)."""
+    return hasattr(os, "fork") and sys.platform != "win32"
+
+
+class ZygoteDied(RuntimeError):
+    """The pre-started process is gone (it is replaced on the next launch)."""
+
+
+class Zygote:
+    """A pre-started process of this worker that forks kernels on request."""
+
+    def __init__(self, python: str = sys.executable,
+                 start_timeout: float = ZYGOTE_START_TIMEOUT) -> None:
+        ours, theirs = socket.socketpair()
+        try:
+            # Own session: a terminal's Ctrl-C or a signal to the worker's process group is
+            # not meant for it; it ends when this socket closes (the worker exits).
+            self.proc = subprocess.Popen(
+                [python, "-c", _ZYGOTE_CODE, str(theirs.fileno())], pass_fds=(theirs.fileno(),),
+                stdin=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+        finally:
+            theirs.close()
+        self.sock = ours
+        self.owner = os.getpid()
+        self._lock = threading.Lock()
+        self.sock.settimeout(start_timeout)
+        try:
+            ready = recv_msg(self.sock)
+        except (OSError, ValueError) as exc:
+            self.close()
+            raise ZygoteDied(f"warm-kernel zygote did not start: {exc}") from exc
+        if not ready or not ready.get("ready"):
+            code = self.proc.wait()
+            raise ZygoteDied(f"warm-kernel zygote exited while starting (exit code {code})")
+        self.sock.settimeout(60.0)
+        self.pid = self.proc.pid
+
+    def request(self, msg: dict) -> dict:
+        with self._lock:
+            try:
+                send_msg(self.sock, msg)
+                reply = recv_msg(self.sock)
+            except OSError as exc:
+                raise ZygoteDied(f"warm-kernel zygote {self.pid} is gone: {exc}") from exc
+        if reply is None:
+            raise ZygoteDied(f"warm-kernel zygote {self.pid} is gone "
+                             f"(exit code {self.proc.poll()})")
+        return reply
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None and self.owner == os.getpid()
+
+    def spawn(self, args: list[str], env: dict[str, str], cwd: str) -> int:
+        """Fork a kernel running ``ipykernel_launcher <args>``; returns its pid."""
+        reply = self.request({"op": "spawn", "args": list(args), "env": dict(env),
+                              "cwd": str(cwd)})
+        if not reply.get("ok"):
+            raise RuntimeError(f"warm kernel could not start: {reply.get('error')}")
+        return int(reply["pid"])
+
+    def exit_code(self, pid: int) -> int | None:
+        """The exit code the zygote reaped for ``pid`` (``None`` when it does not know)."""
+        if not self.alive():
+            return None
+        try:
+            return self.request({"op": "status", "pid": pid}).get("exit_code")
+        except ZygoteDied:
+            return None
+
+    def close(self) -> None:
+        try:
+            self.sock.close()
+        finally:
+            if self.owner == os.getpid() and self.proc.poll() is None:
+                try:
+                    self.proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    self.proc.wait()
+
+
+_zygote: Zygote | None = None
+_zygote_lock = threading.Lock()
+
+
+def get_zygote(restart: bool = False) -> Zygote:
+    """This worker's zygote, started on first use and replaced when it has died.
+
+    One per process: a process forked from a worker (or a Dask worker process) starts its own
+    rather than sharing its parent's socket.
+    """
+    global _zygote
+    with _zygote_lock:
+        z = _zygote
+        if z is not None and (restart or not z.alive()):
+            if z.owner == os.getpid():
+                z.close()
+            z = None
+        if z is None:
+            z = Zygote()
+            _zygote = z
+        return z
+
+
+def prestart() -> None:
+    """Start this worker's zygote now (e.g. in a process-pool initializer), so that the first
+    notebook does not wait for the imports. Does nothing where fork is unsupported."""
+    if fork_supported():
+        get_zygote()
+
+
+def shutdown_zygote() -> None:
+    """Stop this process's zygote (kernels already forked keep running)."""
+    global _zygote
+    with _zygote_lock:
+        z, _zygote = _zygote, None
+    if z is not None and z.owner == os.getpid():
+        z.close()
+
+
+atexit.register(shutdown_zygote)
+
+
+class ForkedKernelProcess:
+    """The ``subprocess.Popen`` surface that :class:`LocalProvisioner` uses, for a kernel
+    that the zygote (not this process) forked: signals by pid, exit code from the zygote."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int, zygote: Zygote) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+        self._zygote = zygote
+
+    def poll(self) -> int | None:
+        if self.returncode is not None:
+            return self.returncode
+        try:
+            os.kill(self.pid, 0)  # the zygote reaps at once, so a live pid is a live kernel
+            return None
+        except ProcessLookupError:
+            pass
+        except PermissionError:  # reaped, and the pid already reused by someone else
+            pass
+        code = self._zygote.exit_code(self.pid)
+        self.returncode = 1 if code is None else code
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        delay = 0.002
+        while (code := self.poll()) is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout or 0)
+            time.sleep(delay)
+            delay = min(delay * 2, 0.05)
+        return code
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, signum)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+def ipykernel_args(cmd: list[str]) -> list[str] | None:
+    """The arguments after ``python -m ipykernel_launcher`` when ``cmd`` starts this
+    interpreter's ipykernel (the only kernel a zygote can become), else ``None``."""
+    if len(cmd) < 3 or cmd[1:3] != ["-m", "ipykernel_launcher"]:
+        return None
+    if cmd[0] != sys.executable:
+        try:
+            if not os.path.samefile(cmd[0], sys.executable):
+                return None
+        except OSError:
+            return None
+    return list(cmd[3:])
+
+
+class WarmProvisioner(LocalProvisioner):
+    """A :class:`LocalProvisioner` whose kernels are forked from the worker's zygote."""
+
+    warm = False
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any):
+        args = ipykernel_args(cmd)
+        if args is None or not fork_supported():
+            return await super().launch_kernel(cmd, **kwargs)
+        env = kwargs.get("env")
+        env = dict(os.environ if env is None else env)
+        if not kwargs.get("independent"):
+            # As jupyter_client's launcher: the kernel exits when this process is gone.
+            env["JPY_PARENT_PID"] = str(os.getpid())
+        args = [os.path.expanduser(a) for a in args]
+        cwd = str(kwargs.get("cwd") or os.getcwd())
+        zygote = get_zygote()
+        try:
+            pid = zygote.spawn(args, env, cwd)
+        except ZygoteDied:
+            zygote = get_zygote(restart=True)  # it died since the last notebook: replace it
+            pid = zygote.spawn(args, env, cwd)
+        self.process = ForkedKernelProcess(pid, zygote)
+        self.pid = self.pgid = pid  # the kernel calls setsid(): its group is its pid
+        self.cwd = cwd
+        self.warm = True
+        return self.connection_info
+
+    async def wait(self) -> int | None:
+        if not self.warm:
+            return await super().wait()
+        ret = 0
+        if self.process:
+            # Short polls: after a kill the zygote reaps within milliseconds, and the base
+            # class's 0.1 s step would be a tenth of a warm notebook's whole overhead.
+            delay = 0.002
+            while (ret := await self.poll()) is None:
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 0.05)
+            self.process = None
+        return ret
+
+
+class WarmKernelManager(AsyncKernelManager):
+    """An ``AsyncKernelManager`` that starts ipykernel kernels from a warm zygote.
+
+    Pass it to papermill / nbclient as ``kernel_manager_class``.
+    """
+
+    async def _async_pre_start_kernel(self, **kw: Any):
+        if self.provisioner is None:
+            self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or str(uuid.uuid4())
+            self.provisioner = WarmProvisioner(kernel_id=self.kernel_id,
+                                               kernel_spec=self.kernel_spec, parent=self)
+        return await super()._async_pre_start_kernel(**kw)

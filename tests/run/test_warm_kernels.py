@@ -1,0 +1,164 @@
+"""Warm kernels: every notebook still gets a kernel (and a process) of its own.
+
+The notebooks in ``warm_fixtures/`` leave state behind (``leak_set``), report the state
+they find (``leak_check``), or kill their own kernel (``crash``).
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from smm_nb.run import warm
+
+pytestmark = pytest.mark.skipif(not warm.fork_supported(), reason="needs os.fork")
+
+FIXTURES = Path(__file__).parent / "warm_fixtures"
+WARM = "smm_nb.run.warm.WarmKernelManager"
+
+
+def run(name: str, out_dir: Path, cwd: Path | None = None, manager: str = WARM,
+        **parameters) -> nbformat.NotebookNode:
+    """Execute a fixture notebook as the batch runner does and return it."""
+    import papermill as pm
+
+    out = out_dir / f"{name}-{time.monotonic_ns()}.ipynb"
+    pm.execute_notebook(str(FIXTURES / f"{name}.ipynb"), str(out), parameters=parameters,
+                        kernel_name="python3", progress_bar=False,
+                        cwd=str(cwd or FIXTURES), kernel_manager_class=manager,
+                        shutdown_kernel="immediate")
+    return nbformat.read(out, as_version=4)
+
+
+def state(nb: nbformat.NotebookNode) -> dict:
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("name") == "stdout" and output["text"].startswith("{"):
+                return json.loads(output["text"])
+    raise AssertionError("leak_check printed no state")
+
+
+@pytest.fixture
+def probe_env(monkeypatch):
+    # Set in the launching process after the zygote started: a kernel must get the
+    # environment of the launch, not the zygote's.
+    monkeypatch.setenv("SMM_NB_WARM_PROBE", "from-the-worker")
+
+
+def test_state_set_in_one_notebook_is_absent_in_the_next(tmp_path, probe_env):
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    before = state(run("leak_check", tmp_path))
+    run("leak_set", tmp_path, scratch=str(scratch))
+    after = state(run("leak_check", tmp_path))
+
+    assert after["variable"] is False
+    assert after["module"] is False
+    assert after["rc"] == before["rc"]
+    assert after["rc"]["lines.linewidth"] != "7.25"
+    assert after["figures"] == []
+    assert after["cwd"] == str(FIXTURES) == before["cwd"]
+    assert after["env"] is None
+    assert after["probe"] == "from-the-worker"
+    # Fresh random state: not the seeded sequence, and not the zygote's shared state.
+    import random
+
+    import numpy as np
+    random.seed(1)
+    np.random.seed(1)
+    assert after["random"] != random.random()
+    assert after["numpy_random"] != float(np.random.rand())
+    assert after["random"] != before["random"]
+    assert after["numpy_random"] != before["numpy_random"]
+    # A process of its own, that looks like ipykernel_launcher's.
+    assert after["pid"] != before["pid"]
+    assert after["argv0"] == "ipykernel_launcher.py"
+    assert "" in after["path"]
+    assert warm.get_zygote().pid not in (after["pid"], before["pid"])
+
+
+def test_warm_kernel_matches_a_fresh_kernel(tmp_path, probe_env):
+    warm_state = state(run("leak_check", tmp_path))
+    fresh_state = state(run("leak_check", tmp_path, manager="jupyter_client.AsyncKernelManager"))
+    for key in ("variable", "module", "figures", "cwd", "env", "probe", "argv0", "path"):
+        assert warm_state[key] == fresh_state[key], key
+    assert warm_state["rc"]["backend"] == fresh_state["rc"]["backend"]
+
+
+def test_crash_fails_alone_and_the_next_notebook_runs(tmp_path):
+    from nbclient.exceptions import DeadKernelError
+
+    with pytest.raises(DeadKernelError, match="Kernel died"):
+        run("crash", tmp_path)
+    assert state(run("leak_check", tmp_path))["variable"] is False
+
+
+def test_dead_zygote_is_replaced(tmp_path):
+    old = warm.get_zygote()
+    first = state(run("leak_check", tmp_path))
+    os.kill(old.pid, signal.SIGKILL)
+    old.proc.wait(timeout=10)
+    second = state(run("leak_check", tmp_path))
+    assert warm.get_zygote().pid != old.pid
+    assert second["pid"] != first["pid"]
+
+
+def test_kernel_is_interrupted_and_killed_by_its_manager():
+    from jupyter_client import KernelConnectionInfo  # noqa: F401 - jupyter_client is importable
+
+    async def scenario():
+        km = warm.WarmKernelManager(kernel_name="python3")
+        await km.start_kernel(cwd=str(FIXTURES))
+        assert km.provisioner.warm
+        pid = km.provisioner.pid
+        kc = km.client()
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=60)
+            msg_id = kc.execute("import time; time.sleep(60)")
+            time.sleep(0.5)
+            await km.interrupt_kernel()
+            reply = await kc.get_shell_msg(timeout=30)
+            while reply["parent_header"].get("msg_id") != msg_id:
+                reply = await kc.get_shell_msg(timeout=30)
+            assert reply["content"]["status"] == "error"
+            assert reply["content"]["ename"] == "KeyboardInterrupt"
+            assert await km.is_alive()
+        finally:
+            kc.stop_channels()
+            await km.shutdown_kernel(now=True)
+        assert not await km.is_alive()
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+
+    import asyncio
+    asyncio.run(scenario())
+
+
+def test_other_kernels_fall_back_to_a_normal_launch():
+    assert warm.ipykernel_args([sys.executable, "-m", "ipykernel_launcher", "-f", "c.json"]) \
+        == ["-f", "c.json"]
+    assert warm.ipykernel_args(["/opt/other/python", "-m", "ipykernel_launcher", "-f", "c"]) \
+        is None
+    assert warm.ipykernel_args(["R", "--slave", "-e", "IRkernel::main()"]) is None
+
+
+def test_zygote_is_per_process():
+    z = warm.get_zygote()
+    assert warm.get_zygote() is z
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # a worker forked from this process must not share the parent's socket
+        os.close(r)
+        os.write(w, b"1" if not z.alive() else b"0")
+        os._exit(0)
+    os.close(w)
+    assert os.read(r, 1) == b"1"
+    os.close(r)
+    os.waitpid(pid, 0)
