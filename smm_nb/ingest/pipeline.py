@@ -140,7 +140,7 @@ def ingest_files(paths: list[Path], ctx: IngestContext, *, root: Path | None = N
         dropped = before - len(df)
         if dropped and len(chunks) > 1:
             warnings.append(f"{name}: {dropped} row(s) appeared in more than one export; "
-                            f"kept the later export's values")
+                            f"merged (the later export's values win, columns unioned)")
         sort_cols = [c for c in (schema.time_column, *schema.key) if c]
         tables[name] = df.sort_values(list(dict.fromkeys(sort_cols)), kind="stable") \
             .reset_index(drop=True)

@@ -274,6 +274,9 @@ def to_number(table: RawTable, column: str, *, percent_as_ratio: bool = True) ->
     s = s.astype("string")
     fast = pd.to_numeric(s, errors="coerce")
     todo = fast.isna().to_numpy() & s.notna().to_numpy()
+    if table.sep == ";":
+        # ';' files come from locales writing 1.234,5: "45.000" is forty-five thousand
+        todo |= s.str.contains(r"[.,]", regex=True).fillna(False).to_numpy()
     if todo.any():
         out = fast.to_numpy(dtype="float64", na_value=np.nan).copy()
         comma_decimal = table.sep == ";"
@@ -325,7 +328,7 @@ def _parse_dates(s: pd.Series, formats: Iterable[str], dayfirst: bool) -> pd.Ser
         serial = num.notna() & (num > 20000) & (num < 80000)
         if serial.any():
             out.loc[serial[serial].index] = (EXCEL_EPOCH + pd.to_timedelta(
-                num[serial].astype(float), unit="D")).astype("datetime64[ns]").round("s")
+                num[serial].astype(float), unit="D")).dt.round("s").astype("datetime64[ns]")
             todo = todo & out.isna()
     if todo.any():
         for i in todo[todo].index:

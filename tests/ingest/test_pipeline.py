@@ -1,0 +1,38 @@
+import pytest
+
+from smm_nb.errors import ExportError
+
+
+def test_unknown_file_lists_formats_and_header(tmp_path, ingest):
+    p = tmp_path / "mystery.csv"
+    p.write_text("foo,bar,baz\n1,2,3\n")
+    with pytest.raises(ExportError) as e:
+        ingest(p)
+    msg = str(e.value)
+    assert "foo,bar,baz" in msg
+    for name in ("x-tweet-activity", "meta-business-suite-content", "tiktok-studio-content",
+                 "youtube-studio-table", "linkedin-page", "meta-ads-manager",
+                 "facebook-insights-posts", "canonical"):
+        assert name in msg
+
+
+def test_collect_errors_reports_and_continues(tmp_path, fixtures, ingest):
+    bad = tmp_path / "tweet_activity_metrics_bad.csv"
+    src = (fixtures / "x" / "tweet_activity_metrics_nordwind_20260301_20260401_en.csv").read_text()
+    bad.write_text(src.replace('"1215.0"', '"lots"'))
+    r = ingest(bad, fixtures / "tiktok" / "Content.csv", collect_errors=True)
+    assert not r.ok and len(r.tables["posts"]) == 2
+    assert "row 2" in r.errors[0] and "'impressions'" in r.errors[0] and "lots" in r.errors[0]
+
+
+def test_same_post_twice_later_export_wins(tmp_path, fixtures, ingest):
+    src = fixtures / "tiktok" / "Content.csv"
+    early = tmp_path / "a.csv"
+    early.write_text(src.read_text())
+    later = tmp_path / "b.csv"
+    later.write_text(src.read_text().replace('"18,400"', '"20,000"').replace(",15000,", ",,"))
+    r = ingest(early, later)
+    p = r.tables["posts"].set_index("post_id").loc["7412345678901234567"]
+    assert p.video_views == 20000  # later export's lifetime metric
+    assert p.reach == 15000  # only the earlier export reported it: kept
+    assert len(r.tables["posts"]) == 2
