@@ -156,10 +156,11 @@ class Comparison:
     low: float
     high: float
     benchmark: BenchmarkRow
+    n: int = 0  # client posts behind the figure
 
     @property
     def ratio(self) -> float:
-        return self.value / self.benchmark.value
+        return self.value / self.benchmark.value if self.benchmark.value else float("nan")
 
     @property
     def verdict(self) -> str:
@@ -177,7 +178,7 @@ class Comparison:
 
 def compare(platform: str, basis: str | None, statistic: str, value: float,
             benchmark: BenchmarkRow, low: float = np.nan, high: float = np.nan,
-            metric: str = "engagement_rate_per_post") -> Comparison:
+            metric: str = "engagement_rate_per_post", n: int = 0) -> Comparison:
     """Compare a client figure with one benchmark row, refusing any mismatch.
 
     Raises
@@ -207,7 +208,7 @@ def compare(platform: str, basis: str | None, statistic: str, value: float,
         raise AnalysisError(f"benchmark statistic {b.statistic!r} differs from the figure's "
                             f"{statistic!r}")
     return Comparison(platform, metric, basis, statistic, float(value), float(low),
-                      float(high), b)
+                      float(high), b, int(n))
 
 
 @dataclass(frozen=True)
@@ -275,7 +276,8 @@ def compare_rates(rates, bench: Benchmarks, period: float, industry: str | None 
             missing.append((r.platform, r.basis, r.statistic,
                             f"no published {r.statistic} by {r.basis} for {r.platform}"))
             continue
-        comps.append(compare(r.platform, r.basis, r.statistic, r.value, row, r.low, r.high))
+        comps.append(compare(r.platform, r.basis, r.statistic, r.value, row, r.low, r.high,
+                             n=r.n))
     return BenchmarkComparison(tuple(comps), tuple(missing))
 
 

@@ -1,0 +1,433 @@
+"""The audit's account-level checks: presence, activity, audience growth, top posts.
+
+Engagement rates and rate ratios live in :mod:`smm_nb.analysis.metrics`, data quality
+in :mod:`~smm_nb.analysis.quality`, competitors, community and the scorecard in their
+own modules. Every function takes canonical (or prepared) tables and returns a frozen
+result with ``summary_frame()`` and ``to_findings(key)``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from smm_nb.analysis.metrics import DENOMINATOR_LABEL, _slug, definition
+from smm_nb.analysis.prepare import ER_BASES
+from smm_nb.model.config import ClientConfig
+from smm_nb.report.findings import Finding
+
+
+def _naive(s: pd.Series) -> pd.Series:
+    if isinstance(s.dtype, pd.DatetimeTZDtype):
+        s = s.dt.tz_localize(None)
+    return s.astype("datetime64[ns]")
+
+
+def data_end(tables: dict[str, pd.DataFrame]) -> pd.Timestamp | None:
+    """The latest day seen in posts or daily data: "today" of the audit (exports end at
+    download, so the wall clock would make every old export look stale)."""
+    ends = []
+    if "posts" in tables and len(tables["posts"]):
+        ends.append(_naive(tables["posts"]["published_at"]).max().normalize())
+    if "account_daily" in tables and len(tables["account_daily"]):
+        ends.append(_naive(tables["account_daily"]["date"]).max())
+    return max(ends) if ends else None
+
+
+# --------------------------------------------------------------------------- presence
+
+@dataclass(frozen=True)
+class Presence:
+    """Accounts in ``client.yaml`` against the data found, per platform."""
+
+    frame: pd.DataFrame  # platform, configured, handle, posts, first_post, last_post,
+    #                      last_day, days_since, status, reason
+    as_of: pd.Timestamp | None
+    stale_days: int
+
+    title = "Presence: accounts configured against data found"
+
+    def summary_frame(self) -> pd.DataFrame:
+        return self.frame.copy()
+
+    def status(self, platform: str) -> str:
+        f = self.frame[self.frame["platform"] == platform]
+        return "no data" if f.empty else str(f.iloc[0]["status"])
+
+    def to_findings(self, key: str) -> list[Finding]:
+        out = [Finding(f"{key}.status.{r.platform}", r.status, r.reason, "text",
+                       n=int(r.posts)) for r in self.frame.itertuples()]
+        bad = self.frame[self.frame["status"] != "ok"]
+        out.append(Finding(f"{key}.problems", float(len(bad)),
+                           "; ".join(bad["reason"]) or "every configured account has "
+                           "current data", "count"))
+        return out
+
+
+def presence(config: ClientConfig, tables: dict[str, pd.DataFrame],
+             as_of: dt.date | pd.Timestamp | None = None, stale_days: int = 14) -> Presence:
+    """Configured accounts against posts and daily data found.
+
+    ``status`` is ``ok``, ``no data`` (configured, nothing exported), ``stale`` (last post
+    and last daily row older than ``stale_days`` before ``as_of``) or ``not configured``
+    (data for an account missing from ``client.yaml``).
+    """
+    posts = tables.get("posts", pd.DataFrame(columns=["platform", "published_at"]))
+    daily = tables.get("account_daily", pd.DataFrame(columns=["platform", "date"]))
+    as_of = pd.Timestamp(as_of) if as_of is not None else data_end(tables)
+    configured = dict(config.platforms)
+    found = set(posts["platform"].dropna()) | set(daily["platform"].dropna())
+    rows = []
+    for plat in sorted(set(configured) | found):
+        p = posts[posts["platform"] == plat]
+        d = daily[daily["platform"] == plat]
+        first = _naive(p["published_at"]).min() if len(p) else pd.NaT
+        last = _naive(p["published_at"]).max() if len(p) else pd.NaT
+        last_day = _naive(d["date"]).max() if len(d) else pd.NaT
+        latest = max([x for x in (last, last_day) if pd.notna(x)], default=pd.NaT)
+        days = (as_of - latest.normalize()).days if pd.notna(latest) and as_of is not None \
+            else None
+        if plat not in configured:
+            status, reason = "not configured", f"{plat}: data found but no account in client.yaml"
+        elif pd.isna(latest):
+            status, reason = "no data", f"{plat}: account configured, no posts or daily data"
+        elif days is not None and days > stale_days:
+            status, reason = "stale", (f"{plat}: latest data {latest.date()} is {days} days "
+                                       f"old (more than {stale_days})")
+        else:
+            status, reason = "ok", f"{plat}: data up to {latest.date()}"
+        acc = configured.get(plat)
+        rows.append({"platform": plat, "configured": plat in configured,
+                     "handle": getattr(acc, "handle", None) or "", "posts": len(p),
+                     "first_post": first.date() if pd.notna(first) else None,
+                     "last_post": last.date() if pd.notna(last) else None,
+                     "last_day": last_day.date() if pd.notna(last_day) else None,
+                     "days_since": days, "status": status, "reason": reason})
+    return Presence(pd.DataFrame(rows), as_of, stale_days)
+
+
+# --------------------------------------------------------------------------- activity
+
+@dataclass(frozen=True)
+class Activity:
+    """Posting cadence and its consistency per platform.
+
+    ``frame``: platform, posts, weeks, posts_per_week, posts_per_week_recent (last 12
+    weeks), empty_weeks, empty_week_share, longest_gap_days, gaps_over_week.
+    ``weekly``: platform, week (Monday), posts, with empty weeks as 0.
+    """
+
+    frame: pd.DataFrame
+    weekly: pd.DataFrame
+
+    title = "Activity: posts per week and gaps"
+
+    def summary_frame(self) -> pd.DataFrame:
+        return self.frame.copy()
+
+    def posts_per_week(self) -> dict[str, float]:
+        return dict(zip(self.frame["platform"], self.frame["posts_per_week"]))
+
+    def to_findings(self, key: str) -> list[Finding]:
+        out = []
+        for r in self.frame.itertuples():
+            out.append(Finding(f"{key}.posts_per_week.{r.platform}", float(r.posts_per_week),
+                               f"{r.platform}: {r.posts_per_week:.1f} posts per week over "
+                               f"{r.weeks} weeks ({r.posts_per_week_recent:.1f} in the last "
+                               f"12 weeks)", "per_week", "posts / calendar weeks covered",
+                               n=int(r.posts)))
+            out.append(Finding(f"{key}.empty_weeks.{r.platform}", float(r.empty_weeks),
+                               f"{r.platform}: {r.empty_weeks} of {r.weeks} weeks without a "
+                               f"post; longest gap {r.longest_gap_days} days", "count",
+                               n=int(r.weeks)))
+        return out
+
+
+def activity(posts: pd.DataFrame, as_of: pd.Timestamp | None = None) -> Activity:
+    """Posts per week from each platform's first post to ``as_of`` (default: the last
+    post of any platform), weeks without a post and the longest gap between posts."""
+    t = _naive(posts["published_at"])
+    end = (pd.Timestamp(as_of) if as_of is not None else t.max()).normalize()
+    rows, weekly = [], []
+    for plat, ts in t.groupby(posts["platform"].to_numpy()):
+        ts = ts.sort_values()
+        start = ts.min().normalize()
+        monday0 = start - pd.Timedelta(days=start.dayofweek)
+        weeks = pd.date_range(monday0, end - pd.Timedelta(days=end.dayofweek), freq="7D")
+        wk = (ts.dt.normalize() - pd.to_timedelta(ts.dt.day_of_week, unit="D"))
+        counts = wk.value_counts().reindex(weeks, fill_value=0)
+        n_days = (end - start).days + 1
+        n_weeks = max(n_days / 7, 1 / 7)
+        recent = ts[ts > end - pd.Timedelta(days=84)]
+        recent_days = min(84, n_days)
+        gaps = ts.diff().dt.total_seconds().dropna() / 86400
+        tail = (end - ts.max().normalize()).days  # silence since the last post counts too
+        all_gaps = np.append(gaps.to_numpy(), tail)
+        rows.append({"platform": plat, "posts": len(ts), "weeks": len(weeks),
+                     "posts_per_week": len(ts) / n_weeks,
+                     "posts_per_week_recent": len(recent) / (recent_days / 7),
+                     "empty_weeks": int((counts == 0).sum()),
+                     "empty_week_share": float((counts == 0).mean()),
+                     "longest_gap_days": int(np.floor(all_gaps.max())) if len(all_gaps) else 0,
+                     "gaps_over_week": int((all_gaps > 7).sum())})
+        weekly.append(pd.DataFrame({"platform": plat, "week": counts.index,
+                                    "posts": counts.to_numpy()}))
+    cols = ["platform", "posts", "weeks", "posts_per_week", "posts_per_week_recent",
+            "empty_weeks", "empty_week_share", "longest_gap_days", "gaps_over_week"]
+    return Activity(pd.DataFrame(rows, columns=cols),
+                    pd.concat(weekly, ignore_index=True) if weekly else
+                    pd.DataFrame(columns=["platform", "week", "posts"]))
+
+
+# --------------------------------------------------------------------------- growth
+
+@dataclass(frozen=True)
+class Growth:
+    """Followers and net growth per month; the last 12 months against the months before.
+
+    ``monthly``: platform, month, followers (end of month), net (followers gained net of
+    losses in the month), growth_pct (net / followers at the start), days (days with data),
+    complete (the month is fully covered).
+    ``frame``: platform, followers_start, followers_end, net_total, months,
+    recent_growth_pct (mean monthly % over the last 12 complete months), before_growth_pct
+    (mean monthly % before them; None when there is no earlier year), status/reason.
+    """
+
+    monthly: pd.DataFrame
+    frame: pd.DataFrame
+
+    title = "Audience growth: net followers per month"
+
+    def summary_frame(self) -> pd.DataFrame:
+        return self.frame.copy()
+
+    def to_findings(self, key: str) -> list[Finding]:
+        out = []
+        for r in self.frame.itertuples():
+            if r.months == 0 or pd.isna(r.recent_growth_pct):
+                out.append(Finding(f"{key}.monthly_growth.{r.platform}", None,
+                                   f"{r.platform}: {r.reason}", "ratio"))
+                continue
+            before = "" if pd.isna(r.before_growth_pct) else \
+                f"; {r.before_growth_pct:.2%} a month before that"
+            out.append(Finding(f"{key}.monthly_growth.{r.platform}", float(r.recent_growth_pct),
+                               f"{r.platform}: followers grew {r.recent_growth_pct:.2%} a "
+                               f"month over the last {min(r.months, 12)} complete months"
+                               f"{before} ({r.followers_start:,.0f} -> {r.followers_end:,.0f})",
+                               "ratio", "net follower change / followers at month start, "
+                               "mean of complete months", n=int(r.months)))
+            if not pd.isna(r.before_growth_pct):
+                out.append(Finding(f"{key}.monthly_growth_before.{r.platform}",
+                                   float(r.before_growth_pct),
+                                   f"{r.platform}: {r.before_growth_pct:.2%} a month before "
+                                   "the last 12 months", "ratio",
+                                   "net follower change / followers at month start"))
+        return out
+
+
+def growth(daily: pd.DataFrame) -> Growth:
+    """Monthly follower growth per platform from ``account_daily``.
+
+    Net growth of a month is the change in the end-of-month follower count (which
+    includes losses); for the first month, the change from the first day with data.
+    Months not fully covered are marked incomplete and left out of the averages.
+    """
+    rows, frames = [], []
+    d = daily.dropna(subset=["followers"]) if len(daily) else daily
+    for plat in sorted(daily["platform"].dropna().unique()) if len(daily) else []:
+        g = d[d["platform"] == plat].sort_values("date")
+        if g.empty:
+            rows.append(_growth_row(plat, reason="no follower counts in the daily export"))
+            continue
+        dates = _naive(g["date"])
+        f = pd.Series(g["followers"].astype("float64").to_numpy(), index=dates)
+        month = dates.dt.to_period("M")
+        by = f.groupby(month.to_numpy())
+        end = by.last()
+        start_first = f.iloc[0]
+        prev = end.shift(1)
+        prev.iloc[0] = start_first
+        days = by.size()
+        full = pd.Series([p.days_in_month for p in end.index], index=end.index)
+        m = pd.DataFrame({"platform": plat, "month": end.index, "followers": end.to_numpy(),
+                          "net": (end - prev).to_numpy(),
+                          "growth_pct": ((end - prev) / prev.replace(0, np.nan)).to_numpy(),
+                          "days": days.to_numpy(), "complete": (days == full).to_numpy()})
+        # The first month's change starts from its first day, not the month before.
+        if len(m):
+            m.loc[0, "complete"] = bool(m.loc[0, "complete"]) and dates.iloc[0].day == 1
+        frames.append(m)
+        comp = m[m["complete"]]
+        recent, before = comp.tail(12), comp.iloc[:-12] if len(comp) > 12 else comp.iloc[0:0]
+        reason = "" if len(comp) else (f"no complete calendar month of data ({len(g)} days)")
+        rows.append(_growth_row(plat, float(f.iloc[0]), float(f.iloc[-1]),
+                                float(f.iloc[-1] - f.iloc[0]), len(comp),
+                                float(recent["growth_pct"].mean()) if len(recent) else np.nan,
+                                float(before["growth_pct"].mean()) if len(before) else np.nan,
+                                reason))
+    monthly = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["platform", "month", "followers", "net", "growth_pct", "days", "complete"])
+    return Growth(monthly, pd.DataFrame(rows, columns=[
+        "platform", "followers_start", "followers_end", "net_total", "months",
+        "recent_growth_pct", "before_growth_pct", "reason"]))
+
+
+def _growth_row(plat, start=np.nan, end=np.nan, net=np.nan, months=0, recent=np.nan,
+                before=np.nan, reason=""):
+    return {"platform": plat, "followers_start": start, "followers_end": end,
+            "net_total": net, "months": months, "recent_growth_pct": recent,
+            "before_growth_pct": before, "reason": reason}
+
+
+# --------------------------------------------------------------------------- top posts
+
+@dataclass(frozen=True)
+class TopPosts:
+    """Best and worst posts per platform by engagement rate (text is untrusted: shown
+    only through :func:`smm_nb.report.display.show`, which escapes it)."""
+
+    frame: pd.DataFrame  # platform, rank (top/bottom), published, format, text, er, ...
+    basis: str
+    definition: str
+
+    @property
+    def title(self) -> str:
+        return f"Top and bottom posts ({self.definition})"
+
+    def summary_frame(self) -> pd.DataFrame:
+        return self.frame.copy()
+
+    def to_findings(self, key: str) -> list[Finding]:
+        out = []
+        for (plat, which), g in self.frame.groupby(["platform", "which"], sort=True):
+            r = g.iloc[0]
+            out.append(Finding(f"{key}.{which}.{plat}", float(r["rate"]),
+                               f"{plat} {which} post ({r['format']}, {r['published']}): "
+                               f"{r['rate']:.2%} ({self.definition})", "ratio",
+                               self.definition))
+        return out
+
+
+def top_posts(posts: pd.DataFrame, basis: str = "reach", k: int = 3,
+              min_denominator: int = 50, text_chars: int = 80) -> TopPosts:
+    """The ``k`` best and worst posts of each platform by engagement rate on ``basis``.
+
+    Posts whose denominator is below ``min_denominator`` are left out: 3 engagements
+    from 5 people reached is a 60% rate and means nothing.
+    """
+    col = f"er_{basis}"
+    den = pd.to_numeric(posts[ER_BASES[basis]]).astype("float64")
+    p = posts[(den >= min_denominator) & posts[col].notna()]
+    rows = []
+    for plat, g in p.groupby("platform", sort=True):
+        g = g.sort_values(col, ascending=False)
+        n = len(g)
+        kk = min(k, n // 2) if n >= 2 else n
+        for which, part in (("top", g.head(kk)), ("bottom", g.tail(kk).iloc[::-1])):
+            for i, r in enumerate(part.itertuples(), start=1):
+                text = "" if pd.isna(r.text) else str(r.text)
+                if len(text) > text_chars:
+                    text = text[:text_chars - 1] + "…"
+                rows.append({"platform": plat, "which": which, "rank": i,
+                             "published": _naive(pd.Series([r.published_at])).iloc[0]
+                             .strftime("%Y-%m-%d %H:%M"),
+                             "format": r.format, "text": text,
+                             "rate": float(getattr(r, col)),
+                             "engagements": float(r.engagements_public),
+                             "denominator": float(getattr(r, ER_BASES[basis]))})
+    d = definition(basis, "median").rsplit(",", 1)[0] + ", per post"
+    return TopPosts(pd.DataFrame(rows, columns=["platform", "which", "rank", "published",
+                                                "format", "text", "rate", "engagements",
+                                                "denominator"]), basis, d)
+
+
+# --------------------------------------------------------------------------- monthly trend
+
+@dataclass(frozen=True)
+class MonthlyTrend:
+    """Ratio-of-sums engagement rate per platform and month, with bootstrap intervals,
+    and the slope of log rate per month (a share change per month) with its interval."""
+
+    frame: pd.DataFrame  # platform, month, value, low, high, n
+    slopes: pd.DataFrame  # platform, change_per_month, low, high, months
+    basis: str
+    definition: str
+
+    @property
+    def title(self) -> str:
+        return f"Monthly engagement rate ({self.definition})"
+
+    def summary_frame(self) -> pd.DataFrame:
+        return self.slopes.copy()
+
+    def to_findings(self, key: str) -> list[Finding]:
+        out = []
+        for r in self.slopes.itertuples():
+            k = f"{key}.{_slug(r.platform)}"
+            if pd.isna(r.change_per_month):
+                out.append(Finding(k, None, f"{r.platform}: fewer than 3 months with posts; "
+                                   "no trend", "ratio", self.definition, n=int(r.months)))
+                continue
+            out.append(Finding(k, float(r.change_per_month),
+                               f"{r.platform}: engagement rate changes {r.change_per_month:+.1%}"
+                               f" a month (95% CI {r.low:+.1%} to {r.high:+.1%}) over "
+                               f"{r.months} months", "ratio",
+                               self.definition + ", relative change per month",
+                               float(r.low), float(r.high), int(r.months)))
+        return out
+
+
+def monthly_trend(posts: pd.DataFrame, basis: str = "reach", n_boot: int = 500,
+                  seed: int = 0, min_posts: int = 3) -> MonthlyTrend:
+    """Monthly rate per platform and a log-linear trend fitted to the posts (negative
+    binomial with log exposure, month index as regressor, HC1 errors)."""
+    from smm_nb.analysis.metrics import engagement_rates, fit_rate_model  # noqa: F401
+
+    rates = engagement_rates(posts, by=("platform", "month"), bases=(basis,),
+                             statistics=("ratio",), n_boot=n_boot, seed=seed).frame
+    rates = rates[rates["n"] >= min_posts]
+    slopes = []
+    for plat, g in posts.groupby("platform", sort=True):
+        num = pd.to_numeric(g["engagements_public"]).astype("float64").to_numpy(na_value=np.nan)
+        den = pd.to_numeric(g[ER_BASES[basis]]).astype("float64").to_numpy(na_value=np.nan)
+        ok = np.isfinite(num) & np.isfinite(den) & (den > 0)
+        months = g["month"][ok]
+        n_months = months.nunique()
+        if n_months < 3:
+            slopes.append({"platform": plat, "change_per_month": np.nan, "low": np.nan,
+                           "high": np.nan, "months": int(n_months)})
+            continue
+        x = np.array([(m - months.min()).n for m in months], dtype=float)
+        slope, lo, hi = _log_slope(num[ok], den[ok], x)
+        slopes.append({"platform": plat, "change_per_month": np.expm1(slope),
+                       "low": np.expm1(lo), "high": np.expm1(hi), "months": int(n_months)})
+    d = definition(basis, "ratio")
+    return MonthlyTrend(rates.reset_index(drop=True), pd.DataFrame(
+        slopes, columns=["platform", "change_per_month", "low", "high", "months"]), basis, d)
+
+
+def _log_slope(num: np.ndarray, den: np.ndarray, x: np.ndarray) -> tuple[float, float, float]:
+    import warnings
+
+    import statsmodels.api as sm
+
+    X = sm.add_constant(x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            res = sm.NegativeBinomial(num, X, offset=np.log(den)).fit(disp=0, maxiter=200,
+                                                                      cov_type="HC1")
+            if not np.all(np.isfinite(res.bse[:2])):
+                raise ValueError
+        except Exception:  # noqa: BLE001
+            res = sm.GLM(num, X, family=sm.families.Poisson(), offset=np.log(den)).fit(
+                cov_type="HC1")
+    ci = np.asarray(res.conf_int())[1]
+    return float(np.asarray(res.params)[1]), float(ci[0]), float(ci[1])
+
+
+__all__ = ["Activity", "Growth", "MonthlyTrend", "Presence", "TopPosts", "activity",
+           "data_end", "growth", "monthly_trend", "presence", "top_posts",
+           "DENOMINATOR_LABEL"]
