@@ -18,8 +18,9 @@ import numpy as np
 import pandas as pd
 
 from smm_nb.ingest.base import AdapterOutput, FileProbe, IngestContext, register
-from smm_nb.ingest.readers import (RawTable, normalize, probe_header, read_table, text,
-                                   to_date, to_number)
+from smm_nb.ingest.canonical import match_table
+from smm_nb.ingest.readers import (header_cells, normalize, probe_header, probe_lines,
+                                   read_table, text, to_date, to_number)
 
 CAMPAIGN = ("Campaign name", "Campaign Name", "Campaign", "xyz_campaign_id")
 DATE = ("Day", "Date", "Reporting starts")
@@ -50,8 +51,8 @@ class MetaAds:
 
     def sniff(self, probe: FileProbe) -> bool:
         h = probe_header(probe)
-        if not h:
-            return False
+        if not h or match_table(header_cells(probe_lines(probe)[0])) is not None:
+            return False  # the documented canonical spend table is the generic adapter's
         has_campaign = any(normalize(c) in h for c in CAMPAIGN)
         has_impr = any(normalize(c) in h for c in IMPRESSIONS)
         return has_campaign and has_impr and _spend_column(h)[0] is not None
