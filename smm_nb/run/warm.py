@@ -31,15 +31,20 @@ import sys
 import threading
 import time
 import uuid
+from queue import Empty
 from typing import Any
 
 from jupyter_client import AsyncKernelManager
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.provisioning import LocalProvisioner
+from traitlets import default
 
 from smm_nb.run.warm_zygote import recv_msg, send_msg
 
 #: How long a zygote may take to import everything (a cold disk, a busy machine).
 ZYGOTE_START_TIMEOUT = 180.0
+#: How long a launch waits for the forked kernel to bind its sockets before handing over.
+KERNEL_BIND_TIMEOUT = 30.0
 _ZYGOTE_CODE = "from smm_nb.run.warm_zygote import main; main()"
 
 
@@ -81,10 +86,10 @@ class Zygote:
         self.sock.settimeout(60.0)
         self.pid = self.proc.pid
 
-    def request(self, msg: dict) -> dict:
+    def request(self, msg: dict, fds: tuple[int, ...] = ()) -> dict:
         with self._lock:
             try:
-                send_msg(self.sock, msg)
+                send_msg(self.sock, msg, fds)
                 reply = recv_msg(self.sock)
             except OSError as exc:
                 raise ZygoteDied(f"warm-kernel zygote {self.pid} is gone: {exc}") from exc
@@ -96,13 +101,25 @@ class Zygote:
     def alive(self) -> bool:
         return self.proc.poll() is None and self.owner == os.getpid()
 
-    def spawn(self, args: list[str], env: dict[str, str], cwd: str) -> int:
-        """Fork a kernel running ``ipykernel_launcher <args>``; returns its pid."""
-        reply = self.request({"op": "spawn", "args": list(args), "env": dict(env),
-                              "cwd": str(cwd)})
+    def spawn(self, args: list[str], env: dict[str, str], cwd: str) -> tuple[int, int]:
+        """Fork a kernel running ``ipykernel_launcher <args>``.
+
+        Returns its pid and the read end of a pipe that becomes readable (a byte, or end of
+        file if the kernel died first) once the kernel's sockets are bound.
+        """
+        ready_r, ready_w = os.pipe()
+        try:
+            reply = self.request({"op": "spawn", "args": list(args), "env": dict(env),
+                                  "cwd": str(cwd)}, fds=(ready_w,))
+        except BaseException:
+            os.close(ready_r)
+            raise
+        finally:
+            os.close(ready_w)
         if not reply.get("ok"):
+            os.close(ready_r)
             raise RuntimeError(f"warm kernel could not start: {reply.get('error')}")
-        return int(reply["pid"])
+        return int(reply["pid"]), ready_r
 
     def exit_code(self, pid: int) -> int | None:
         """The exit code the zygote reaped for ``pid`` (``None`` when it does not know)."""
@@ -245,11 +262,12 @@ class WarmProvisioner(LocalProvisioner):
         cwd = str(kwargs.get("cwd") or os.getcwd())
         zygote = get_zygote()
         try:
-            pid = zygote.spawn(args, env, cwd)
+            pid, ready = zygote.spawn(args, env, cwd)
         except ZygoteDied:
             zygote = get_zygote(restart=True)  # it died since the last notebook: replace it
-            pid = zygote.spawn(args, env, cwd)
+            pid, ready = zygote.spawn(args, env, cwd)
         self.process = ForkedKernelProcess(pid, zygote)
+        await _wait_readable(ready, KERNEL_BIND_TIMEOUT)
         self.pid = self.pgid = pid  # the kernel calls setsid(): its group is its pid
         self.cwd = cwd
         self.warm = True
@@ -270,11 +288,81 @@ class WarmProvisioner(LocalProvisioner):
         return ret
 
 
+async def _wait_readable(fd: int, timeout: float) -> None:
+    """Wait until ``fd`` is readable (or ``timeout``), then close it."""
+    loop = asyncio.get_running_loop()
+    done = loop.create_future()
+    try:
+        loop.add_reader(fd, lambda: done.done() or done.set_result(None))
+    except NotImplementedError:  # an event loop without add_reader: skip the wait
+        os.close(fd)
+        return
+    try:
+        await asyncio.wait_for(done, timeout)
+    except asyncio.TimeoutError:
+        pass  # a slow start is the client's start-up timeout to judge, not ours
+    finally:
+        loop.remove_reader(fd)
+        os.close(fd)
+
+
+class WarmKernelClient(AsyncKernelClient):
+    """An ``AsyncKernelClient`` whose ``wait_for_ready`` ends when it is ready.
+
+    jupyter_client's version, after the ``kernel_info`` reply, drains IOPub until it has been
+    silent for 0.2 s: for a fresh kernel that is lost in the start-up, for a warm one it is
+    a third of the whole overhead. The kernel's ``idle`` status for that ``kernel_info``
+    request says the same thing (IOPub is ordered, so nothing of the start-up is still
+    behind it) as soon as it arrives.
+    """
+
+    async def _warm_wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        while True:
+            msg_id = self.kernel_info()
+            try:
+                reply = await self.shell_channel.get_msg(timeout=1)
+            except Empty:
+                reply = None
+            if reply is not None and reply["msg_type"] == "kernel_info_reply" \
+                    and await self._iopub_connected(msg_id):
+                self._handle_kernel_info_reply(reply)
+                break
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+        while True:  # whatever else is already queued (a welcome, a status)
+            try:
+                await self.iopub_channel.get_msg(timeout=0.01)
+            except Empty:
+                break
+
+    async def _iopub_connected(self, msg_id: str) -> bool:
+        seen = False
+        while True:
+            try:
+                msg = await self.iopub_channel.get_msg(timeout=0.2)
+            except Empty:
+                return seen  # silence: connected if anything came (as jupyter_client)
+            seen = True
+            if msg["msg_type"] == "status" \
+                    and msg["content"].get("execution_state") == "idle" \
+                    and msg["parent_header"].get("msg_id") == msg_id:
+                return True
+
+    wait_for_ready = _warm_wait_for_ready  # type: ignore[assignment]
+
+
 class WarmKernelManager(AsyncKernelManager):
     """An ``AsyncKernelManager`` that starts ipykernel kernels from a warm zygote.
 
     Pass it to papermill / nbclient as ``kernel_manager_class``.
     """
+
+    @default("client_factory")
+    def _warm_client_factory(self):
+        return WarmKernelClient
 
     async def _async_pre_start_kernel(self, **kw: Any):
         if self.provisioner is None:
@@ -282,3 +370,13 @@ class WarmKernelManager(AsyncKernelManager):
             self.provisioner = WarmProvisioner(kernel_id=self.kernel_id,
                                                kernel_spec=self.kernel_spec, parent=self)
         return await super()._async_pre_start_kernel(**kw)
+
+    async def _async_wait(self, pollinterval: float = 0.1) -> None:
+        # A killed warm kernel is gone (and reaped by the zygote) within milliseconds; the
+        # base class's first 0.1 s sleep would be a fifth of a warm notebook's overhead.
+        if not getattr(self.provisioner, "warm", False):
+            return await super()._async_wait(pollinterval)
+        delay = 0.002
+        while await self._async_is_alive():
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, pollinterval)

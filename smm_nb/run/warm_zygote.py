@@ -29,7 +29,11 @@ from pathlib import Path
 PRELOAD = ("numpy", "pandas", "scipy", "scipy.stats", "scipy.optimize", "statsmodels.api",
            "statsmodels.formula.api", "matplotlib", "matplotlib.pyplot", "seaborn",
            "smm_nb", "smm_nb.notebook", "smm_nb.report.display", "smm_nb.viz.theme",
-           "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell")
+           # What IPKernelApp.initialize would otherwise import in every kernel (~0.2 s):
+           "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell",
+           "ipykernel.debugger", "IPython.core.completerlib", "IPython.core.debugger",
+           "IPython.extensions.storemagic", "sqlite3", "psutil", "pdb", "faulthandler",
+           "tornado.gen", "tornado.queues", "tornado.platform.asyncio")
 
 # A fresh kernel's matplotlib backend: ipykernel sets it in the environment before the
 # notebook imports matplotlib. Setting it before the zygote's import gives the forked kernel
@@ -41,26 +45,37 @@ _exit_codes: dict[int, int] = {}
 _MAX_REMEMBERED = 4096
 
 
-def send_msg(sock: socket.socket, obj: dict) -> None:
+def send_msg(sock: socket.socket, obj: dict, fds: tuple[int, ...] = ()) -> None:
+    """Send one message; ``fds`` travel with it (SCM_RIGHTS)."""
     data = json.dumps(obj).encode("utf-8")
-    sock.sendall(struct.pack(">I", len(data)) + data)
+    data = struct.pack(">I", len(data)) + data
+    if fds:
+        sent = socket.send_fds(sock, [data], list(fds))
+        data = data[sent:]
+    if data:
+        sock.sendall(data)
 
 
-def recv_msg(sock: socket.socket) -> dict | None:
-    """Read one message; ``None`` when the peer closed the socket."""
-    head = _recv_exact(sock, 4)
+def recv_msg(sock: socket.socket, fds: list[int] | None = None) -> dict | None:
+    """Read one message; ``None`` when the peer closed the socket. File descriptors sent
+    with it are appended to ``fds`` (when given)."""
+    head = _recv_exact(sock, 4, fds)
     if head is None:
         return None
-    body = _recv_exact(sock, struct.unpack(">I", head)[0])
+    body = _recv_exact(sock, struct.unpack(">I", head)[0], fds)
     if body is None:
         return None
     return json.loads(body.decode("utf-8"))
 
 
-def _recv_exact(sock: socket.socket, n: int) -> bytes | None:
+def _recv_exact(sock: socket.socket, n: int, fds: list[int] | None = None) -> bytes | None:
     buf = bytearray()
     while len(buf) < n:
-        chunk = sock.recv(n - len(buf))
+        if fds is None:
+            chunk = sock.recv(n - len(buf))
+        else:
+            chunk, got, _flags, _addr = socket.recv_fds(sock, n - len(buf), 4)
+            fds.extend(got)
         if not chunk:
             return None
         buf += chunk
@@ -87,6 +102,9 @@ def preload() -> None:
     import importlib
 
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
+    # debugpy warns about frozen modules on import; a kernel prints that into its own
+    # (discarded) start-up output, the zygote would print it on the worker's terminal.
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     for name in PRELOAD:
         try:
             importlib.import_module(name)
@@ -129,13 +147,19 @@ def serve(sock: socket.socket) -> dict | None:
     """
     signal.signal(signal.SIGCHLD, _reap)
     while True:
+        fds: list[int] = []
         try:
-            req = recv_msg(sock)
+            req = recv_msg(sock, fds)
         except (ConnectionError, OSError):
             req = None
         if req is None:
             return None
         op = req.get("op")
+        # A spawn request may carry the write end of a pipe that the kernel closes once its
+        # sockets are bound; any other descriptor is closed unused.
+        ready_fd = fds.pop(0) if op == "spawn" and fds else None
+        for fd in fds:
+            os.close(fd)
         if op == "ping":
             send_msg(sock, {"ok": True, "pid": os.getpid()})
         elif op == "status":
@@ -145,12 +169,17 @@ def serve(sock: socket.socket) -> dict | None:
         elif op == "spawn":
             cwd = req.get("cwd") or os.getcwd()
             if not os.path.isdir(cwd):
+                if ready_fd is not None:
+                    os.close(ready_fd)
                 send_msg(sock, {"ok": False, "error": f"working directory not found: {cwd}"})
                 continue
             pid = os.fork()
             if pid == 0:
                 sock.close()
+                req["ready_fd"] = ready_fd
                 return req
+            if ready_fd is not None:
+                os.close(ready_fd)
             send_msg(sock, {"ok": True, "pid": pid})
         else:
             send_msg(sock, {"ok": False, "error": f"unknown request {op!r}"})
@@ -228,6 +257,14 @@ def run_kernel(req: dict) -> None:
     # The trait's default was read from the environment when the zygote imported ipykernel.
     app.parent_handle = int(os.environ.get("JPY_PARENT_PID") or 0)
     app.initialize(req["args"])
+    ready_fd = req.get("ready_fd")
+    if ready_fd is not None:
+        # Sockets are bound: the manager may now let its client connect (without the
+        # 0.1 s back-off of a ZMQ reconnect to a port that is not listening yet).
+        try:
+            os.write(ready_fd, b"1")
+        finally:
+            os.close(ready_fd)
     app.start()
 
 
