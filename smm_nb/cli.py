@@ -1,4 +1,4 @@
-"""The ``smm-nb`` command: new-client, validate, run, demo.
+"""The ``smm-nb`` command: new-client, validate, run, demo, bench.
 
 Any :class:`~smm_nb.errors.SmmError` becomes its one-line message on stderr and exit
 code 2 (``--debug`` shows the traceback); anything else is a bug and shows a traceback.
@@ -51,37 +51,67 @@ def cmd_demo(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from smm_nb.model.workspace import list_clients, load_client
-    from smm_nb.run.batch import NOTEBOOKS, run_client
+    from smm_nb.model.workspace import list_clients
+    from smm_nb.run.batch import failure_table, make_executor, plan_clients, \
+        resolve_notebooks, run_batch
+    from smm_nb.run.executor import skip_slow_optional_imports
 
+    skip_slow_optional_imports()
     data_dir = _data_dir(args)
     slugs = list_clients(data_dir) if args.all else list(args.slugs)
     if not slugs:
         raise SmmError("no clients selected: name one or more slugs, or use --all")
-    notebooks = tuple(args.notebooks) if args.notebooks else NOTEBOOKS
-    problems, workspaces = [], []
-    for slug in slugs:  # validate everything first and report all problems together
-        try:
-            ws = load_client(slug, data_dir)
-            ws.tables()  # reads and checks every export (and warms the cache)
-            workspaces.append(ws)
-        except SmmError as exc:
-            problems.append(str(exc))
-    if problems:
-        raise SmmError("cannot run:\n  " + "\n  ".join(problems))
-    failed = 0
-    reports_dir = Path(args.reports_dir).resolve() if args.reports_dir else None
-    for ws in workspaces:
-        outcome = run_client(ws, notebooks, args.run_id, reports_dir)
-        print(f"{ws.slug}: {outcome.status} -> {outcome.folder}")
-        for o in outcome.notebooks:
-            if o.status != "ok":
-                failed += 1
-                print(f"  {o.notebook}: {o.error}", file=sys.stderr)
-    if failed:
+    notebooks = resolve_notebooks(args.notebooks)
+    reports_dir = Path(args.reports_dir).resolve() if args.reports_dir else \
+        data_dir.parent / "reports"
+    # validate everything first and report all problems together
+    plans, others = plan_clients(slugs, data_dir, notebooks, reports_dir, args.changed)
+    invalid = [o for o in others if o.status == "invalid"]
+    if invalid and not plans and len(invalid) == len(others):
+        raise SmmError("cannot run:\n  " + "\n  ".join(o.error or o.client for o in invalid))
+    if invalid:
+        print(f"smm-nb: {len(invalid)} client(s) cannot run and are skipped:\n  "
+              + "\n  ".join(o.error or o.client for o in invalid), file=sys.stderr)
+    executor = make_executor(args.workers, args.scheduler, args.fresh_kernels)
+    quiet = args.quiet
+    if not quiet:
+        kernels = "warm" if executor.kernel_manager_class else "fresh"
+        print(f"running {len(plans) * len(notebooks)} notebooks for {len(plans)} client(s) "
+              f"on a {executor.describe()} ({kernels} kernels)", file=sys.stderr)
+
+    def status_line(o) -> None:
+        n_ok = sum(n.status == "ok" for n in o.notebooks)
+        print(f"{o.client}: {o.status} ({n_ok}/{len(o.notebooks)} notebooks, "
+              f"{o.seconds:.1f} s) -> {o.folder}", file=sys.stderr if o.status != "ok"
+              else sys.stdout)
+
+    result = run_batch(slugs, data_dir, notebooks, run_id=args.run_id,
+                       reports_dir=reports_dir, executor=executor, changed=args.changed,
+                       cell_timeout=args.timeout, progress=not quiet,
+                       on_client=None if quiet else status_line, plans=(plans, others))
+    if not quiet:
+        for o in result.clients:
+            if o.status == "unchanged":
+                print(f"{o.client}: unchanged since {o.run_id}, not run")
+    if result.failures:
+        print("\nfailures:\n" + failure_table(result.failures), file=sys.stderr)
         return 1
-    root = reports_dir or (data_dir.parent / "reports")
-    print(f"\nOpen the reports: {root}/<client>/latest/report.html")
+    if not quiet:
+        print(f"\n{len(result.clients)} client(s) in {result.seconds:.1f} s. Reports: "
+              f"{reports_dir}/<client>/latest/report.html; portfolio: {reports_dir}/index.html")
+    return 0
+
+
+def cmd_bench(args) -> int:
+    import runpy
+
+    from smm_nb.model.workspace import project_root
+
+    script = project_root() / "bench" / "batch.py"
+    if not script.is_file():
+        raise SmmError(f"{script}: the benchmark lives in the source tree (bench/batch.py)")
+    sys.argv = [str(script), *args.bench_args]
+    runpy.run_path(str(script), run_name="__main__")
     return 0
 
 
@@ -107,12 +137,30 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "run":
             s.add_argument("slugs", nargs="*", metavar="SLUG")
             s.add_argument("--all", action="store_true", help="every client in data/clients")
+            s.add_argument("--changed", action="store_true",
+                           help="only clients whose exports, config or notebooks changed "
+                                "since their last successful run")
         else:
             s.add_argument("--no-run", action="store_true", help="only generate the data")
+            s.set_defaults(changed=False)
         s.add_argument("--notebooks", nargs="+", help="e.g. 01_audit 02_audience")
         s.add_argument("--run-id", help="name of the run folder (default: a time stamp)")
         s.add_argument("--reports-dir", help="where reports go (default: ./reports)")
+        s.add_argument("--workers", type=int, help="local worker processes (default: one per "
+                                                   "core)")
+        s.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
+        s.add_argument("--fresh-kernels", action="store_true",
+                       help="start every kernel from scratch instead of forking a warm one")
+        s.add_argument("--timeout", type=int, default=600, metavar="SECONDS",
+                       help="longest a single cell may run (default: 600)")
+        s.add_argument("--quiet", action="store_true", help="no progress, only failures (cron)")
         s.set_defaults(func=func)
+
+    s = sub.add_parser("bench", help="time the batch run against the plain papermill loop")
+    s.add_argument("bench_args", nargs=argparse.REMAINDER,
+                   help="passed to bench/batch.py (see --help there)")
+    s.set_defaults(func=cmd_bench)
     return p
 
 

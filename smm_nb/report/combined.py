@@ -1,33 +1,73 @@
-"""One ``report.html`` per client: cover, contents and the notebooks as chapters."""
+"""One ``report.html`` per client: cover, contents, executive summary, the chapters.
+
+Everything here is built from the client's own run: its name, its period, its findings
+and its notebooks' bodies (already sanitized by :mod:`smm_nb.report.html`). Every
+string from the client's config or findings is escaped.
+"""
 from __future__ import annotations
 
+import datetime as dt
 import html
 from pathlib import Path
+from typing import Iterable, Mapping
 
-from smm_nb.report.html import notebook_body, page
+from smm_nb.report.html import demote_headings, notebook_body, page
+from smm_nb.report.i18n import CHAPTERS, chapter_title, label  # noqa: F401 - CHAPTERS re-exported
 from smm_nb.report.language import Language
-
-CHAPTERS = {
-    "01_audit": ("Audit", "Denetim"),
-    "02_audience": ("Audience", "Hedef kitle"),
-    "03_launch_baseline": ("Launch baseline", "Lansman temel çizgisi"),
-    "04_management_tests": ("Management tests", "Yönetim testleri"),
-    "05_improvement": ("Improvement plan", "İyileştirme planı"),
-}
+from smm_nb.report.summary import summary_html
 
 
-def combined_report(client_name: str, notebooks: dict[str, dict], out_path: Path,
-                    lang: Language, run_date) -> Path:
-    nav, chapters = [], []
-    for name, nb in notebooks.items():
-        en, tr = CHAPTERS.get(name, (name, name))
-        title = lang.text(en, tr)
-        nav.append(f'<li><a href="#{name}">{html.escape(title)}</a></li>')
-        chapters.append(f'<section id="{name}">{notebook_body(nb, lang.code)}</section>')
-    cover = (f'<header><p class="smm-note">{html.escape(lang.text("Social media report", "Sosyal medya raporu"))}'
-             f'</p><h1>{html.escape(client_name)}</h1>'
-             f'<p class="smm-note">{html.escape(lang.date(run_date))}</p></header>'
-             f'<nav><ol>{"".join(nav)}</ol></nav>')
-    out_path.write_text(page(client_name, cover + "\n".join(chapters), lang.code),
+def _period(lang: Language, period: tuple[dt.date, dt.date] | None) -> str | None:
+    if not period or period[0] is None or period[1] is None:
+        return None
+    start, end = period
+    return f"{lang.date(start, 'medium')} – {lang.date(end, 'medium')}"
+
+
+def render_report(client_name: str, chapters: Mapping[str, dict | str | None], lang: Language,
+                  run_date: dt.date, findings: dict | None = None,
+                  period: tuple[dt.date, dt.date] | None = None,
+                  platforms: Iterable[str] = (), currency: str | None = None,
+                  footer: str | None = None) -> str:
+    """The combined report as one self-contained HTML page.
+
+    ``chapters`` maps a notebook name to its executed notebook (dict), to its
+    already-rendered body (str), or to ``None`` when it failed (a note is shown).
+    """
+    esc = html.escape
+    facts = [(label(lang, "period"), _period(lang, period)),
+             (label(lang, "run_date"), lang.date(run_date, "long")),
+             (label(lang, "platforms"), ", ".join(platforms) or None)]
+    dl = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts if v)
+    cover = (f'<header class="smm-cover" id="top"><p class="smm-kicker">'
+             f'{esc(label(lang, "report"))}</p><h1>{esc(client_name)}</h1><dl>{dl}</dl></header>')
+    nav = [f'<li><a href="#summary">{esc(label(lang, "summary"))}</a></li>']
+    sections = []
+    for i, (name, content) in enumerate(chapters.items(), start=1):
+        title = chapter_title(lang, name)
+        anchor = f"ch-{i}"
+        nav.append(f'<li><a href="#{anchor}">{i}. {esc(title)}</a></li>')
+        if content is None:
+            body = f'<h2>{esc(title)}</h2><p class="smm-note">{esc(label(lang, "chapter_failed"))}</p>'
+        else:
+            body = notebook_body(content, lang.code) if isinstance(content, dict) else content
+            body = demote_headings(body)
+            if "<h2" not in body[:400]:  # a notebook without its own title gets one
+                body = f"<h2>{esc(title)}</h2>" + body
+        sections.append(f'<section class="smm-chapter" id="{anchor}">{body}'
+                        f'<p class="smm-note"><a href="#top">↑ {esc(label(lang, "top"))}</a>'
+                        f"</p></section>")
+    toc = (f'<nav class="smm-toc" aria-label="{esc(label(lang, "contents"))}"><ol>'
+           f'{"".join(nav)}</ol></nav>')
+    foot = f'<footer class="smm-footer">{esc(footer or label(lang, "generated"))}</footer>'
+    body = cover + toc + summary_html(findings, lang, currency) + "".join(sections) + foot
+    return page(f"{client_name} · {label(lang, 'report')}", body, lang.code)
+
+
+def combined_report(client_name: str, notebooks: Mapping[str, dict | str | None],
+                    out_path: Path, lang: Language, run_date: dt.date, **kwargs) -> Path:
+    """Write :func:`render_report` to ``out_path``."""
+    out_path = Path(out_path)
+    out_path.write_text(render_report(client_name, notebooks, lang, run_date, **kwargs),
                         encoding="utf-8")
     return out_path

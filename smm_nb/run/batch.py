@@ -1,22 +1,35 @@
-"""Run a client's notebooks with papermill and publish the reports atomically.
+"""The batch: every selected client's notebooks, executed in parallel and published.
 
-A run writes everything into a temporary folder beside its destination and moves it
-to ``reports/<slug>/<run-id>/`` only when it is complete; ``reports/<slug>/latest``
-then points at it. A failed run is kept under ``reports/<slug>/failed/<run-id>/`` for
-debugging and never touches the last good report.
+:func:`run_batch` validates every client first (all problems reported together),
+sends one :class:`~smm_nb.run.executor.NotebookTask` per client and notebook to an
+executor (a local process pool or a Dask cluster), and publishes each client as soon
+as its last notebook is back:
+
+- all notebooks ok -> ``reports/<slug>/<run-id>/`` (executed notebooks, one HTML per
+  notebook, ``report.html``, ``findings.json``, ``manifest.json``) and ``latest``;
+- anything failed -> ``reports/<slug>/failed/<run-id>/`` with the partial notebooks;
+  the last good report stays where it is.
+
+One failing client or notebook never stops the others. ``reports/index.html`` is
+rewritten at the end for the analyst.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import shutil
-import tempfile
+import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any, Callable, Iterable
 
-from smm_nb.model.workspace import Workspace, project_root
+from smm_nb.errors import SmmError
+from smm_nb.model.workspace import Workspace, load_client, project_root
+from smm_nb.run.executor import (DEFAULT_CELL_TIMEOUT, DaskExecutor, LocalExecutor,
+                                 NotebookTask, TaskResult, default_kernel_manager_class)
+from smm_nb.run.manifest import MANIFEST, build_manifest, fingerprint, input_hashes, \
+    read_manifest
+from smm_nb.run.publish import keep_failed, latest_run, publish, staging_dir
 
 NOTEBOOKS = ("01_audit", "02_audience", "03_launch_baseline", "04_management_tests",
              "05_improvement")
@@ -36,95 +49,322 @@ class NotebookOutcome:
     status: str  # "ok" | "failed"
     seconds: float
     error: str | None = None
-    cell: int | None = None
+    cell: str | None = None
+    kind: str | None = None
 
 
 @dataclass
 class ClientOutcome:
     client: str
     run_id: str
-    status: str
+    status: str  # "ok" | "failed" | "invalid" | "unchanged"
     folder: Path | None
     notebooks: list[NotebookOutcome] = field(default_factory=list)
+    error: str | None = None  # why an invalid client did not run
+    seconds: float = 0.0
 
 
-def _execute(nb_in: Path, nb_out: Path, parameters: dict, cwd: Path) -> None:
-    import papermill as pm
+@dataclass(frozen=True)
+class Failure:
+    client: str
+    notebook: str
+    cell: str
+    error: str
 
-    pm.execute_notebook(str(nb_in), str(nb_out), parameters=parameters, kernel_name="python3",
-                        progress_bar=False, cwd=str(cwd), log_output=False)
+
+@dataclass
+class BatchResult:
+    run_id: str
+    clients: list[ClientOutcome]
+    reports_dir: Path
+    seconds: float = 0.0
+
+    @property
+    def failures(self) -> list[Failure]:
+        rows = []
+        for c in self.clients:
+            if c.status == "invalid":
+                rows.append(Failure(c.client, "-", "-", c.error or "invalid"))
+            for o in c.notebooks:
+                if o.status != "ok":
+                    rows.append(Failure(c.client, o.notebook, o.cell or "-", o.error or "?"))
+        return rows
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
 
 
-def run_client(ws: Workspace, notebooks: tuple[str, ...] = NOTEBOOKS, run_id: str | None = None,
-               reports_dir: Path | None = None) -> ClientOutcome:
-    """Execute ``notebooks`` for one client and publish its report folder."""
-    import nbformat
+@dataclass
+class ClientPlan:
+    """A validated client ready to run."""
 
-    from smm_nb.report.html import export_html
+    ws: Workspace
+    notebooks: dict[str, Path]
+    hashes: dict[str, str]
+    period: tuple[dt.date, dt.date] | None
 
-    run_id = run_id or new_run_id()
-    reports_dir = Path(reports_dir) if reports_dir else project_root() / "reports"
-    client_reports = reports_dir / ws.slug
-    client_reports.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(dir=client_reports, prefix=f".run-{run_id}-"))
-    language = ws.config.language
-    outcomes = []
-    for name in notebooks:
-        src = notebooks_dir() / f"{name}.ipynb"
-        out = work / f"{name}.ipynb"
-        params = {"client": ws.slug, "data_dir": str(ws.data_dir),
-                  "findings_path": str(work / f"{name}.findings.json")}
-        t0 = time.perf_counter()
+    @property
+    def slug(self) -> str:
+        return self.ws.slug
+
+
+def _period(ws: Workspace) -> tuple[dt.date, dt.date] | None:
+    """First and last day with posts or daily data."""
+    import pandas as pd
+
+    days = []
+    posts, daily = ws.posts, ws.account_daily
+    if len(posts) and posts["published_at"].notna().any():
+        days += [posts["published_at"].min(), posts["published_at"].max()]
+    if len(daily) and daily["date"].notna().any():
+        days += [daily["date"].min(), daily["date"].max()]
+    days = [pd.Timestamp(d) for d in days if d is not None and not pd.isna(d)]
+    if not days:
+        return None
+    return (min(d.date() for d in days), max(d.date() for d in days))
+
+
+def resolve_notebooks(names: Iterable[str] | dict[str, Path] | None) -> dict[str, Path]:
+    """Notebook names (``01_audit`` or ``01_audit.ipynb``) or paths -> {name: path}."""
+    if isinstance(names, dict):
+        return {k: Path(v) for k, v in names.items()}
+    out = {}
+    for name in names or NOTEBOOKS:
+        p = Path(name)
+        if p.suffix == ".ipynb" and p.is_file():
+            out[p.stem] = p.resolve()
+            continue
+        p = notebooks_dir() / f"{Path(name).stem}.ipynb"
+        if not p.is_file():
+            raise SmmError(f"{p}: no such notebook (known: "
+                           f"{', '.join(sorted(x.stem for x in notebooks_dir().glob('*.ipynb')))})")
+        out[p.stem] = p
+    return out
+
+
+def plan_clients(slugs: Iterable[str], data_dir: Path, notebooks: dict[str, Path],
+                 reports_dir: Path, changed: bool = False
+                 ) -> tuple[list[ClientPlan], list[ClientOutcome]]:
+    """Validate every client; returns (runnable plans, outcomes of the others)."""
+    plans, others = [], []
+    for slug in slugs:
         try:
-            _execute(src, out, params, src.parent)
-            nb = nbformat.read(out, as_version=4)
-            export_html(nb, work / f"{name}.html", f"{ws.config.name}: {name}", language)
-            outcomes.append(NotebookOutcome(name, "ok", time.perf_counter() - t0))
-        except Exception as exc:  # noqa: BLE001 - one notebook failing is reported, not raised
-            cell = getattr(exc, "exec_count", None)
-            msg = f"{getattr(exc, 'ename', type(exc).__name__)}: " \
-                  f"{getattr(exc, 'evalue', str(exc))}".strip()
-            outcomes.append(NotebookOutcome(name, "failed", time.perf_counter() - t0,
-                                            msg.splitlines()[0][:500], cell))
-    ok = all(o.status == "ok" for o in outcomes)
-    if ok:
+            ws = load_client(slug, data_dir)
+            hashes = input_hashes(ws, notebooks)
+            if changed:
+                last = latest_run(reports_dir / slug)
+                manifest = read_manifest(last) if last else None
+                if manifest and manifest.get("inputs", {}).get("fingerprint") == \
+                        fingerprint(hashes):
+                    others.append(ClientOutcome(slug, manifest.get("run_id", ""), "unchanged",
+                                                last))
+                    continue
+            ws.tables()  # reads and checks every export (and warms the cache for the kernels)
+            plans.append(ClientPlan(ws, notebooks, hashes, _period(ws)))
+        except SmmError as exc:
+            msg = str(exc)  # name the client when the message does not
+            msg = msg if slug in msg else f"{slug}: {msg}"
+            others.append(ClientOutcome(slug, "", "invalid", None, error=msg))
+    return plans, others
+
+
+def make_executor(workers: int | None = None, scheduler: Any = None,
+                  fresh_kernels: bool = False,
+                  kernel_manager_class: str | None = None) -> LocalExecutor | DaskExecutor:
+    """A Dask executor when ``scheduler`` is given, else a local process pool; warm
+    kernels (issue 8) unless ``fresh_kernels`` or they are unavailable."""
+    kmc = kernel_manager_class or default_kernel_manager_class(fresh_kernels)
+    if scheduler is not None:
+        return DaskExecutor(scheduler, kmc)
+    return LocalExecutor(workers, kmc)
+
+
+def _tasks(plan: ClientPlan, cell_timeout: int | None, kmc: str | None) -> list[NotebookTask]:
+    from smm_nb.report.i18n import chapter_title
+    from smm_nb.report.language import Language
+
+    cfg = plan.ws.config
+    lang = Language(cfg.language)
+    return [NotebookTask(client=plan.slug, notebook=name, source=str(path),
+                         parameters={"client": plan.slug, "data_dir": str(plan.ws.data_dir)},
+                         language=cfg.language,
+                         title=f"{cfg.name} · {chapter_title(lang, name)}",
+                         cwd=str(path.parent), cell_timeout=cell_timeout,
+                         kernel_manager_class=kmc)
+            for name, path in plan.notebooks.items()]
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+class _ClientRun:
+    """Collects one client's results into its staging folder, then publishes."""
+
+    def __init__(self, plan: ClientPlan, run_id: str, reports_dir: Path):
+        self.plan = plan
+        self.run_id = run_id
+        self.client_reports = reports_dir / plan.slug
+        self.work = staging_dir(self.client_reports, run_id)
+        self.results: dict[str, TaskResult] = {}
+        self.started = _now()
+        self.t0 = time.perf_counter()
+
+    @property
+    def complete(self) -> bool:
+        return len(self.results) == len(self.plan.notebooks)
+
+    def add(self, r: TaskResult) -> None:
+        self.results[r.notebook] = r
+        if r.notebook_json is not None:
+            (self.work / f"{r.notebook}.ipynb").write_text(r.notebook_json, encoding="utf-8")
+        if r.html is not None:
+            (self.work / f"{r.notebook}.html").write_text(r.html, encoding="utf-8")
+
+    def findings_doc(self) -> dict[str, Any]:
+        cfg = self.plan.ws.config
+        notebooks = {}
+        for name in self.plan.notebooks:
+            r = self.results.get(name)
+            found = (r.findings or {}).get("findings", []) if r else []
+            notebooks[name] = {"status": r.status if r else "missing", "findings": found}
+        return {"client": self.plan.slug, "run_id": self.run_id, "language": cfg.language,
+                "notebooks": notebooks}
+
+    def finish(self, executor: str, kernels: str, cell_timeout: int | None) -> ClientOutcome:
         from smm_nb.report.combined import combined_report
         from smm_nb.report.language import Language
 
-        executed = {o.notebook: nbformat.read(work / f"{o.notebook}.ipynb", as_version=4)
-                    for o in outcomes}
-        combined_report(ws.config.name, executed, work / "report.html", Language(language),
-                        dt.date.today())
-    _write_findings(work, ws, run_id, outcomes)
-    (work / "manifest.json").write_text(json.dumps({
-        "client": ws.slug, "run_id": run_id, "status": "ok" if ok else "failed",
-        "notebooks": [o.__dict__ for o in outcomes]}, indent=1, default=str), encoding="utf-8")
-    if ok:
-        dest = client_reports / run_id
-        if dest.exists():
-            shutil.rmtree(dest)
-        os.replace(work, dest)
-        latest = client_reports / "latest"
-        tmp_link = client_reports / f".latest-{run_id}"
-        if tmp_link.is_symlink() or tmp_link.exists():
-            tmp_link.unlink()
-        tmp_link.symlink_to(run_id)
-        os.replace(tmp_link, latest)
-        return ClientOutcome(ws.slug, run_id, "ok", dest, outcomes)
-    failed = client_reports / "failed" / run_id
-    failed.parent.mkdir(parents=True, exist_ok=True)
-    if failed.exists():
-        shutil.rmtree(failed)
-    os.replace(work, failed)
-    return ClientOutcome(ws.slug, run_id, "failed", failed, outcomes)
+        ws, cfg = self.plan.ws, self.plan.ws.config
+        outcomes = []
+        for name in self.plan.notebooks:
+            r = self.results[name]
+            outcomes.append(NotebookOutcome(name, r.status, round(r.seconds, 3), r.error, r.cell,
+                                            r.kind))
+        ok = all(o.status == "ok" for o in outcomes)
+        doc = self.findings_doc()
+        (self.work / "findings.json").write_text(
+            json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+        if ok:
+            combined_report(cfg.name, {n: self.results[n].body or "" for n in self.plan.notebooks},
+                            self.work / "report.html", Language(cfg.language), dt.date.today(),
+                            findings=doc, period=self.plan.period, platforms=cfg.platforms,
+                            currency=cfg.currency,
+                            footer=f"smm-nb · {self.run_id}")
+        seconds = time.perf_counter() - self.t0
+        period = self.plan.period
+        manifest = build_manifest(
+            client=self.plan.slug, run_id=self.run_id, status="ok" if ok else "failed",
+            parameters={"client": self.plan.slug, "notebooks": list(self.plan.notebooks),
+                        "language": cfg.language, "cell_timeout": cell_timeout},
+            hashes=self.plan.hashes,
+            notebooks=[{**asdict(o), "timings": {k: round(v, 3) for k, v in
+                                                 self.results[o.notebook].timings.items()}}
+                       for o in outcomes],
+            started=self.started, finished=_now(), executor=executor, kernels=kernels,
+            extra={"client_name": cfg.name, "currency": cfg.currency,
+                   "period": [str(period[0]), str(period[1])] if period else None,
+                   "seconds": round(seconds, 3)})
+        (self.work / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
+                                          encoding="utf-8")
+        if ok:
+            folder = publish(self.work, self.client_reports, self.run_id)
+        else:
+            folder = keep_failed(self.work, self.client_reports, self.run_id)
+        return ClientOutcome(self.plan.slug, self.run_id, "ok" if ok else "failed", folder,
+                             outcomes, seconds=seconds)
+
+    def abandon(self) -> None:
+        import shutil
+
+        shutil.rmtree(self.work, ignore_errors=True)
 
 
-def _write_findings(work: Path, ws: Workspace, run_id: str, outcomes) -> None:
-    notebooks = {}
-    for o in outcomes:
-        f = work / f"{o.notebook}.findings.json"
-        found = json.loads(f.read_text(encoding="utf-8"))["findings"] if f.exists() else []
-        notebooks[o.notebook] = {"status": o.status, "findings": found}
-    (work / "findings.json").write_text(json.dumps(
-        {"client": ws.slug, "run_id": run_id, "language": ws.config.language,
-         "notebooks": notebooks}, ensure_ascii=False, indent=1), encoding="utf-8")
+def run_batch(slugs: Iterable[str], data_dir: Path,
+              notebooks: Iterable[str] | dict[str, Path] | None = None, *,
+              run_id: str | None = None, reports_dir: Path | None = None,
+              executor: LocalExecutor | DaskExecutor | None = None, changed: bool = False,
+              cell_timeout: int | None = DEFAULT_CELL_TIMEOUT,
+              progress: bool = True, on_client: Callable[[ClientOutcome], None] | None = None,
+              plans: tuple[list[ClientPlan], list[ClientOutcome]] | None = None,
+              write_index: bool = True) -> BatchResult:
+    """Run ``notebooks`` for every client in ``slugs`` and publish their reports.
+
+    Invalid clients are reported in the result (status ``"invalid"``) and skipped;
+    the others run. ``changed=True`` skips clients whose config, exports and notebooks
+    are those of their last successful run (status ``"unchanged"``).
+    """
+    t0 = time.perf_counter()
+    data_dir = Path(data_dir).resolve()
+    reports_dir = Path(reports_dir).resolve() if reports_dir else project_root() / "reports"
+    run_id = run_id or new_run_id()
+    nbs = resolve_notebooks(notebooks)
+    if plans is None:
+        plans = plan_clients(slugs, data_dir, nbs, reports_dir, changed)
+    runnable, outcomes = plans
+    outcomes = list(outcomes)
+    executor = executor or make_executor()
+    if isinstance(executor, LocalExecutor) and executor.log_path is None:
+        logs = reports_dir / ".logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        executor.log_path = str(logs / f"{run_id}.log")
+    kmc = executor.kernel_manager_class
+    kernels = "warm" if kmc else "fresh"
+    tasks = [t for plan in runnable for t in _tasks(plan, cell_timeout, kmc)]
+    runs = {plan.slug: _ClientRun(plan, run_id, reports_dir) for plan in runnable}
+    bar = None
+    if progress and tasks:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(tasks), unit="nb", desc="notebooks", file=sys.stderr,
+                   dynamic_ncols=True)
+    try:
+        for result in executor.map(tasks):
+            run = runs[result.client]
+            run.add(result)
+            if bar is not None:
+                bar.update(1)
+            if run.complete:
+                outcome = run.finish(executor.describe(), kernels, cell_timeout)
+                del runs[result.client]
+                outcomes.append(outcome)
+                if on_client is not None:
+                    if bar is not None:
+                        with bar.external_write_mode():
+                            on_client(outcome)
+                    else:
+                        on_client(outcome)
+    finally:
+        if bar is not None:
+            bar.close()
+        for run in runs.values():  # interrupted: nothing half-written stays behind
+            run.abandon()
+    order = {s: i for i, s in enumerate(slugs)}
+    outcomes.sort(key=lambda o: order.get(o.client, len(order)))
+    if write_index:
+        from smm_nb.report.index import write_index as _write_index
+
+        _write_index(reports_dir)
+    return BatchResult(run_id, outcomes, reports_dir, time.perf_counter() - t0)
+
+
+def run_client(ws: Workspace, notebooks: tuple[str, ...] = NOTEBOOKS, run_id: str | None = None,
+               reports_dir: Path | None = None, **kwargs) -> ClientOutcome:
+    """Run one client (a batch of one)."""
+    result = run_batch([ws.slug], ws.data_dir, notebooks, run_id=run_id,
+                       reports_dir=reports_dir, progress=False, **kwargs)
+    return result.clients[0]
+
+
+def failure_table(failures: list[Failure]) -> str:
+    """A plain-text table: client, notebook, cell, error."""
+    head = ("client", "notebook", "cell", "error")
+    rows = [head] + [(f.client, f.notebook, f.cell, f.error) for f in failures]
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    lines = []
+    for r in rows:
+        lines.append("  ".join(r[i].ljust(widths[i]) for i in range(3)) + "  " + r[3])
+        if r is head:
+            lines.append("  ".join("-" * w for w in widths) + "  " + "-" * 5)
+    return "\n".join(lines)

@@ -1,0 +1,349 @@
+"""Execute notebooks: one papermill call and one kernel per notebook, on a pool.
+
+A :class:`NotebookTask` says what to run; :func:`execute_task` runs it and returns a
+:class:`TaskResult` holding everything the batch publishes (the executed notebook, its
+HTML, its findings). The task writes nothing the caller has to find on disk, so the
+same function runs in a local process pool (:class:`LocalExecutor`) or on any worker
+of a Dask cluster (:class:`DaskExecutor`); only the data folder and the notebooks
+have to be reachable from the workers (a shared file system on a real cluster).
+
+Costs measured on a 2-core machine and designed around here:
+
+- ``jupyterlab`` installs ``rfc3987-syntax``; jsonschema imports it when nbformat is
+  imported, and it compiles a grammar for ~0.9 s in every process. nbformat never
+  validates IRIs, so workers mark the module absent before importing papermill
+  (:func:`skip_slow_optional_imports`).
+- nbclient's default graceful kernel shutdown costs ~0.4 s per notebook and now and
+  then stalls ~4 s; a batch kernel has nothing to save, so it is shut down
+  ``"immediate"``.
+- papermill's ``cwd=`` does ``os.chdir`` in the calling process, which races between
+  threads of a Dask worker; the kernel's working directory is passed to nbclient as
+  ``resources`` instead.
+- HTML is exported in the worker, in process, by :mod:`smm_nb.report.html` (no
+  nbconvert subprocess, no template machinery).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+#: seconds a single cell may run before the notebook counts as timed out
+DEFAULT_CELL_TIMEOUT = 600
+
+
+def skip_slow_optional_imports() -> None:
+    """Make ``import nbformat`` ~1 s cheaper in this process (see module docstring).
+
+    Only an optional jsonschema format checker ("iri") is lost, which nbformat's
+    schema does not use. Does nothing when the module is already imported.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class NotebookTask:
+    """One notebook to execute for one client. Picklable, paths absolute."""
+
+    client: str
+    notebook: str  # e.g. "01_audit"
+    source: str  # path of the source .ipynb
+    parameters: dict[str, Any]  # besides findings_path, which the task sets itself
+    language: str = "en"
+    title: str = ""
+    cwd: str | None = None
+    cell_timeout: int | None = DEFAULT_CELL_TIMEOUT
+    kernel_name: str = "python3"
+    kernel_manager_class: str | None = None  # e.g. "smm_nb.run.warm.WarmKernelManager"
+    start_timeout: int = 60
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.client, self.notebook)
+
+
+@dataclass
+class TaskResult:
+    """What one executed notebook produced, ok or not."""
+
+    client: str
+    notebook: str
+    status: str  # "ok" | "failed"
+    seconds: float
+    notebook_json: str | None = None  # the executed (possibly partial) notebook
+    html: str | None = None  # the notebook's own HTML page
+    body: str | None = None  # its HTML body, for the combined report
+    findings: dict[str, Any] | None = None
+    error: str | None = None  # one line: "ValueError: bad thing"
+    cell: str | None = None  # id (or index) of the failing cell
+    kind: str | None = None  # "cell-error" | "kernel-died" | "timeout" | "export" | "worker"
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.client, self.notebook)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    lines = [ln.strip() for ln in str(text).strip().splitlines() if ln.strip()]
+    line = lines[0] if lines else ""
+    return line[:limit]
+
+
+def _failing_cell(nb: dict | None) -> str | None:
+    """The cell papermill marked as failed; for a dead kernel or a timeout (papermill
+    marks the interrupted cell "completed"), the last cell that started."""
+    if not nb:
+        return None
+    last = None
+    for i, cell in enumerate(nb.get("cells", [])):
+        status = cell.get("metadata", {}).get("papermill", {}).get("status")
+        name = cell.get("id") or f"#{i}"
+        if status == "failed":
+            return name
+        if status in ("running", "completed") and cell.get("cell_type") == "code":
+            last = name
+    return last
+
+
+def _classify(exc: BaseException) -> tuple[str, str]:
+    """(kind, one-line message) for an exception raised by papermill / nbclient."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    name = type(exc).__name__
+    if name == "PapermillExecutionError":
+        return "cell-error", _one_line(f"{exc.ename}: {exc.evalue}")  # type: ignore[attr-defined]
+    if isinstance(exc, DeadKernelError):
+        return "kernel-died", "kernel died (crashed, killed or out of memory) in this cell"
+    if isinstance(exc, (CellTimeoutError, TimeoutError)):
+        return "timeout", _one_line(f"timeout: {exc}")
+    return "error", _one_line(f"{name}: {exc}")
+
+
+def execute_task(task: NotebookTask) -> TaskResult:
+    """Run ``task`` with papermill in a fresh kernel and export its HTML.
+
+    Never raises for a failing notebook: the result says what failed where, and
+    carries the partial executed notebook for debugging.
+    """
+    skip_slow_optional_imports()
+    import papermill as pm
+
+    _quiet_logs()
+
+    from smm_nb.report.html import export_parts
+
+    t0 = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix=f"smm-nb-{task.client}-{task.notebook}-"))
+    out = work / f"{task.notebook}.ipynb"
+    findings_path = work / f"{task.notebook}.findings.json"
+    params = dict(task.parameters, findings_path=str(findings_path))
+    engine_kwargs: dict[str, Any] = {"shutdown_kernel": "immediate"}
+    if task.cwd:
+        engine_kwargs["resources"] = {"metadata": {"path": task.cwd}}
+    if task.kernel_manager_class:
+        engine_kwargs["kernel_manager_class"] = task.kernel_manager_class
+    result = TaskResult(task.client, task.notebook, "failed", 0.0)
+    try:
+        try:
+            pm.execute_notebook(str(task.source), str(out), parameters=params,
+                                kernel_name=task.kernel_name, progress_bar=False,
+                                log_output=False, start_timeout=task.start_timeout,
+                                execution_timeout=task.cell_timeout, **engine_kwargs)
+            result.status = "ok"
+        except BaseException as exc:  # noqa: BLE001 - a failing notebook is data, not a crash
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            result.kind, result.error = _classify(exc)
+        result.timings["execute"] = time.perf_counter() - t0
+        nb = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else None
+        if nb is not None:
+            result.notebook_json = json.dumps(nb, ensure_ascii=False, indent=1)
+        if findings_path.is_file():
+            result.findings = json.loads(findings_path.read_text(encoding="utf-8"))
+        if result.status != "ok":
+            result.cell = _failing_cell(nb)
+        elif nb is not None:
+            t1 = time.perf_counter()
+            try:
+                result.body, result.html = export_parts(nb, task.title or task.notebook,
+                                                        task.language)
+            except Exception as exc:  # noqa: BLE001 - reported like any other failure
+                result.status, result.kind = "failed", "export"
+                result.error = _one_line(f"HTML export: {type(exc).__name__}: {exc}")
+            result.timings["html"] = time.perf_counter() - t1
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _quiet_logs() -> None:
+    """papermill warns about every parameter it cannot type-infer; the batch reports
+    failures itself, so only errors are logged."""
+    import logging
+
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+
+
+def _redirect_output(log_path: str | None) -> None:
+    """Send this worker's stdout/stderr, and so its kernels' (they inherit the file
+    descriptors), to ``log_path``: kernel start-up warnings would garble the progress
+    bar and are of no use to the analyst unless something fails."""
+    if not log_path:
+        return
+    fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+
+
+def _worker_init(kernel_manager_class: str | None = None, log_path: str | None = None) -> None:
+    """Pay the imports once per worker, before the first notebook."""
+    _redirect_output(log_path)
+    skip_slow_optional_imports()
+    _quiet_logs()
+    import nbclient  # noqa: F401
+    import papermill  # noqa: F401
+
+    import smm_nb.report.html  # noqa: F401
+    if kernel_manager_class:
+        import importlib
+
+        try:
+            module = importlib.import_module(kernel_manager_class.rpartition(".")[0])
+            prestart = getattr(module, "prestart", None)
+            if callable(prestart):
+                prestart()  # warm kernels: start this worker's pre-imported process now
+        except Exception:  # noqa: BLE001 - execute_task reports it on the first notebook
+            pass
+
+
+def _failed(task: NotebookTask, kind: str, error: str, seconds: float = 0.0) -> TaskResult:
+    return TaskResult(task.client, task.notebook, "failed", seconds, error=error, kind=kind)
+
+
+class LocalExecutor:
+    """A pool of worker processes on this machine, one notebook at a time per worker.
+
+    Workers are started with ``forkserver`` (``spawn`` where fork is missing), so
+    they hold no threads or sockets of the caller. A worker that dies (killed, out of
+    memory) fails only the notebooks it was running; the pool is rebuilt for the rest.
+    """
+
+    def __init__(self, workers: int | None = None, kernel_manager_class: str | None = None,
+                 log_path: str | Path | None = None):
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.kernel_manager_class = kernel_manager_class
+        self.log_path = str(log_path) if log_path else None
+
+    def describe(self) -> str:
+        return f"local pool, {self.workers} worker{'s' if self.workers != 1 else ''}"
+
+    def _pool(self) -> ProcessPoolExecutor:
+        import multiprocessing as mp
+
+        method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+        return ProcessPoolExecutor(self.workers, mp_context=mp.get_context(method),
+                                   initializer=_worker_init,
+                                   initargs=(self.kernel_manager_class, self.log_path))
+
+    def map(self, tasks: Iterable[NotebookTask]) -> Iterator[TaskResult]:
+        """Yield one result per task, in completion order."""
+        pending = list(tasks)
+        while pending:
+            pool = self._pool()
+            running: dict[Any, NotebookTask] = {}
+            broken = False
+            try:
+                # keep at most 2 tasks per worker queued so a broken pool loses few
+                while pending or running:
+                    while pending and len(running) < 2 * self.workers:
+                        task = pending.pop(0)
+                        running[pool.submit(execute_task, task)] = task
+                    done, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for fut in done:
+                        task = running.pop(fut)
+                        try:
+                            yield fut.result()
+                        except BrokenProcessPool:
+                            broken = True
+                            yield _failed(task, "worker", "worker process died")
+                        except Exception as exc:  # noqa: BLE001
+                            yield _failed(task, "worker", _one_line(
+                                f"{type(exc).__name__}: {exc}"))
+                    if broken:
+                        for fut, task in running.items():
+                            yield _failed(task, "worker", "worker process died")
+                        running.clear()
+                        break
+            finally:
+                pool.shutdown(wait=not broken, cancel_futures=True)
+
+
+class DaskExecutor:
+    """Spread notebooks over a dask.distributed cluster.
+
+    ``address`` is a scheduler address (``tcp://host:8786``) or an existing
+    ``distributed.Client``. Each task runs :func:`execute_task` on a worker and sends
+    back the executed notebook, its HTML and findings, so only the data folder and
+    the notebooks must be on a file system that every worker sees.
+    """
+
+    def __init__(self, address: Any, kernel_manager_class: str | None = None):
+        self.address = address
+        self.kernel_manager_class = kernel_manager_class
+
+    def describe(self) -> str:
+        return f"dask cluster {getattr(self.address, 'scheduler', None) or self.address}"
+
+    def map(self, tasks: Iterable[NotebookTask]) -> Iterator[TaskResult]:
+        from distributed import Client, as_completed
+
+        own = not isinstance(self.address, Client)
+        client = Client(self.address) if own else self.address
+        try:
+            futures = {}
+            for task in tasks:
+                fut = client.submit(execute_task, task, pure=False,
+                                    key=f"smm-nb-{task.client}-{task.notebook}-{id(task):x}")
+                futures[fut] = task
+            for fut in as_completed(futures):
+                task = futures[fut]
+                try:
+                    yield fut.result()
+                except Exception as exc:  # noqa: BLE001 - a lost worker fails its notebook
+                    yield _failed(task, "worker", _one_line(f"{type(exc).__name__}: {exc}"))
+        finally:
+            if own:
+                client.close()
+
+
+def default_kernel_manager_class(fresh: bool = False) -> str | None:
+    """The warm kernel manager when it is available and wanted, else ``None`` (fresh
+    kernels from jupyter_client's own manager)."""
+    if fresh or not hasattr(os, "fork"):
+        return None
+    try:
+        from smm_nb.run import warm  # noqa: F401 - built separately (issue 8)
+    except Exception:  # noqa: BLE001 - any problem means: fresh kernels
+        return None
+    if not hasattr(warm, "WarmKernelManager"):
+        return None
+    return "smm_nb.run.warm.WarmKernelManager"
+
+
+Executor = LocalExecutor | DaskExecutor
+ProgressCallback = Callable[[TaskResult], None]

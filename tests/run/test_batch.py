@@ -1,0 +1,154 @@
+"""The batch run: failures stay with their client, good reports survive, reruns are skipped
+when nothing changed, the same inputs give the same findings. Small fixture notebooks keep
+these fast; the real notebooks run in test_e2e_foundation.py."""
+import hashlib
+import json
+import shutil
+
+import pandas as pd
+import pytest
+
+from smm_nb.cli import main
+from smm_nb.run.batch import run_batch
+from smm_nb.run.executor import DaskExecutor, NotebookTask, default_kernel_manager_class, \
+    execute_task
+
+DEMO = ["kahve-kosesi", "nordwind-shop", "ledgerline"]
+
+
+def _tree(folder):
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _run(data_dir, reports, *args):
+    return main(["--data-dir", str(data_dir), "run", *args, "--reports-dir", str(reports),
+                 "--fresh-kernels", "--workers", "2"])
+
+
+def test_failures_are_isolated_and_last_good_report_survives(data_dir, tmp_path, summary_nb,
+                                                              fault_nb, capsys):
+    reports = tmp_path / "reports"
+    assert _run(data_dir, reports, *DEMO, "--notebooks", summary_nb, "--run-id", "good",
+                "--quiet") == 0
+    good = {slug: _tree(reports / slug / "good") for slug in DEMO}
+    capsys.readouterr()
+
+    # a fourth client whose posts export lost its post_id column
+    broken = data_dir / "clients" / "broken-cafe"
+    shutil.copytree(data_dir / "clients" / "kahve-kosesi", broken)
+    cfg = broken / "client.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("slug: kahve-kosesi",
+                                                           "slug: broken-cafe"), encoding="utf-8")
+    posts = broken / "exports" / "posts.csv"
+    pd.read_csv(posts, dtype=str).drop(columns=["post_id"]).to_csv(posts, index=False)
+
+    code = _run(data_dir, reports, "--all", "--notebooks", summary_nb, fault_nb,
+                "--run-id", "bad")
+    out, err = capsys.readouterr()
+    assert code == 1
+    table = err[err.index("failures:"):]
+    rows = [ln.split(None, 3) for ln in table.splitlines()[3:] if ln.strip()]
+    assert sorted(r[0] for r in rows) == ["broken-cafe", "ledgerline", "nordwind-shop"]
+    by_client = {r[0]: r for r in rows}
+    assert "posts.csv" in by_client["broken-cafe"][3] and "post_id" in by_client["broken-cafe"][3]
+    assert by_client["nordwind-shop"][1:3] == ["fault", "cell-04"]
+    assert "ValueError: planted failure" in by_client["nordwind-shop"][3]
+    assert by_client["ledgerline"][1:3] == ["fault", "cell-04"]
+    assert "kernel died" in by_client["ledgerline"][3]
+    assert "cannot run" in err and "broken-cafe" in err  # validation problem reported up front
+
+    # the client without faults published; the others kept their good report untouched
+    assert (reports / "kahve-kosesi" / "latest").resolve() == (reports / "kahve-kosesi" / "bad")
+    assert (reports / "kahve-kosesi" / "bad" / "report.html").is_file()
+    for slug in ("nordwind-shop", "ledgerline"):
+        assert (reports / slug / "latest").resolve() == (reports / slug / "good")
+        assert _tree(reports / slug / "good") == good[slug]
+        failed = reports / slug / "failed" / "bad"
+        manifest = json.loads((failed / "manifest.json").read_text())
+        assert manifest["status"] == "failed"
+        status = {n["notebook"]: n["status"] for n in manifest["notebooks"]}
+        assert status == {"summary": "ok", "fault": "failed"}
+        partial = json.loads((failed / "fault.ipynb").read_text())  # kept for debugging
+        assert partial["cells"]
+        assert not (failed / "report.html").exists()
+    raised = json.loads((reports / "nordwind-shop" / "failed" / "bad" / "fault.ipynb").read_text())
+    assert any(o.get("ename") == "ValueError" for c in raised["cells"]
+               for o in c.get("outputs", []))
+    assert not (reports / "broken-cafe").exists()
+    assert not list(reports.glob("*/.run-*"))  # no staging folder left behind
+    index = (reports / "index.html").read_text()
+    assert "nordwind-shop" in index and "failed" in index and "<script" not in index
+
+
+def test_changed_reruns_only_changed_clients_with_same_findings(data_dir, tmp_path, summary_nb,
+                                                               capsys):
+    reports = tmp_path / "reports"
+    assert _run(data_dir, reports, "kahve-kosesi", "--notebooks", summary_nb, "--run-id", "r1",
+                "--quiet") == 0
+    assert _run(data_dir, reports, "kahve-kosesi", "--notebooks", summary_nb, "--run-id", "r2",
+                "--changed") == 0
+    assert "unchanged since r1" in capsys.readouterr().out
+    assert not (reports / "kahve-kosesi" / "r2").exists()
+
+    cfg = data_dir / "clients" / "kahve-kosesi" / "client.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert _run(data_dir, reports, "kahve-kosesi", "--notebooks", summary_nb, "--run-id", "r3",
+                "--changed", "--quiet") == 0
+    assert (reports / "kahve-kosesi" / "latest").resolve() == reports / "kahve-kosesi" / "r3"
+
+    def findings(run):
+        doc = json.loads((reports / "kahve-kosesi" / run / "findings.json").read_text())
+        doc.pop("run_id")
+        return doc
+    assert findings("r1") == findings("r3")
+    assert findings("r1")["notebooks"]["summary"]["findings"][0]["value"] > 0
+    m = json.loads((reports / "kahve-kosesi" / "r3" / "manifest.json").read_text())
+    assert m["parameters"]["notebooks"] == ["summary"] and m["notebooks"][0]["seconds"] > 0
+    assert "client.yaml" in m["inputs"]["files"] and m["versions"]["papermill"]
+
+
+def test_warm_kernels_give_the_same_findings(data_dir, tmp_path, summary_nb):
+    if default_kernel_manager_class() is None:
+        pytest.skip("warm kernels unavailable here")
+    reports = tmp_path / "reports"
+    common = ["--data-dir", str(data_dir), "run", "nordwind-shop", "--notebooks", summary_nb,
+              "--reports-dir", str(reports), "--quiet", "--workers", "1"]
+    assert main(common + ["--run-id", "warm"]) == 0
+    assert main(common + ["--run-id", "fresh", "--fresh-kernels"]) == 0
+    docs = {}
+    for run in ("warm", "fresh"):
+        folder = reports / "nordwind-shop" / run
+        docs[run] = json.loads((folder / "findings.json").read_text())["notebooks"]
+        assert json.loads((folder / "manifest.json").read_text())["kernels"] == run
+    assert docs["warm"] == docs["fresh"]
+
+
+def test_dask_cluster_runs_the_batch(data_dir, tmp_path, summary_nb):
+    distributed = pytest.importorskip("distributed")
+    reports = tmp_path / "reports"
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        result = run_batch(["kahve-kosesi", "ledgerline"], data_dir, {"summary": summary_nb},
+                           run_id="d1", reports_dir=reports, executor=DaskExecutor(client),
+                           progress=False)
+    assert result.ok, result.failures
+    for slug in ("kahve-kosesi", "ledgerline"):
+        m = json.loads((reports / slug / "latest" / "manifest.json").read_text())
+        assert m["status"] == "ok" and m["executor"].startswith("dask")
+
+
+def test_a_cell_that_runs_too_long_times_out(tmp_path):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    nb = new_notebook(cells=[new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+                             new_code_cell("import time\ntime.sleep(60)")],
+                      metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                               "language": "python"}})
+    src = tmp_path / "slow.ipynb"
+    nbformat.write(nb, src)
+    r = execute_task(NotebookTask("acme", "slow", str(src), {"x": 2}, cell_timeout=2))
+    assert r.status == "failed" and r.kind == "timeout" and r.seconds < 50
+    assert r.notebook_json is not None and r.cell is not None
