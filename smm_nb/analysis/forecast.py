@@ -1,0 +1,418 @@
+"""The next quarter: follower adds, followers, reach and impressions per platform.
+
+Each daily series is forecast with a structural state space model: a local linear trend
+(level and slope that drift) plus a fixed weekly pattern, with Gaussian noise
+(``statsmodels.tsa.statespace.structural.UnobservedComponents``), fitted by maximum
+likelihood on the most recent ``window`` days. It is the multiple-source-of-error cousin
+of Holt-Winters exponential smoothing (ETS(A,A,A)); the difference that matters here is
+that its simulated paths start from a *draw* of the current level and slope (the Kalman
+filter's state distribution), so the uncertainty about today's growth rate is carried
+into the forecast. Paths of the single-source ETS model start from point estimates: in
+the backtest on the demo clients their 80% intervals for the follower count held the
+truth on only 30-60% of days, against about 75-85% for this model. Reach and impressions are modelled on the log scale
+(their noise grows with their level; the forecast is the median of the back-transformed
+paths). Net follower adds are modelled as they are (they can be negative), and the
+follower count is the last count plus the cumulative simulated adds, so its interval
+widens as it should.
+
+All intervals come from simulated future paths (``repetitions`` per series, seeded), so a
+sum, a level at a date, or the chance of reaching a KPI target are read from the same
+paths. A rolling-origin backtest runs exactly the same procedure from earlier origins and
+reports the mean absolute error against a seasonal-naive forecast (each day = the same
+weekday of the last observed week) and how often the truth fell inside the 80% and 95%
+intervals.
+
+Why a recent window: the noise of a growing account grows with it; a model fitted on two
+years of history would take its noise from quieter days and give intervals that are too
+narrow for the next quarter.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from smm_nb.model.config import ClientConfig
+from smm_nb.report.findings import Finding
+
+METRICS = ("net_adds", "followers", "reach", "impressions")
+LOG_METRICS = ("reach", "impressions")
+MIN_HISTORY = 56  # days: eight weekly cycles before a weekly pattern is estimated at all
+MODEL = ("structural time series (local linear trend + weekly pattern; reach and impressions: "
+         "local level + weekly pattern on the log scale), maximum likelihood, simulated paths")
+
+
+@dataclass(frozen=True)
+class SeriesForecast:
+    """One platform's forecast of one metric: ``forecast`` has date, median, lo80, hi80,
+    lo95, hi95 (per day); ``total`` is the forecast sum over the horizon (for reach and
+    impressions) or the value at its end (followers), as (median, lo80, hi80, lo95, hi95)."""
+
+    platform: str
+    metric: str
+    history: pd.Series
+    forecast: pd.DataFrame | None
+    total: tuple[float, float, float, float, float] | None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Backtest:
+    platform: str
+    metric: str
+    origins: int
+    horizon: int
+    n_points: int
+    mae_model: float
+    mae_naive: float
+    coverage80: float
+    coverage95: float
+
+
+@dataclass(frozen=True)
+class KpiChance:
+    metric: str
+    platform: str | None
+    target: float
+    by: dt.date
+    direction: str
+    probability: float | None
+    median: float | None
+    lo80: float | None
+    hi80: float | None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ForecastResult:
+    horizon: int
+    start: dt.date | None  # first forecast day
+    series: tuple[SeriesForecast, ...]
+    backtests: tuple[Backtest, ...]
+    kpis: tuple[KpiChance, ...]
+    model: str = MODEL
+    _paths: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def title(self) -> str:
+        return f"Forecast of the next {self.horizon} days (median, 80% and 95% intervals)"
+
+    def get(self, platform: str, metric: str) -> SeriesForecast:
+        for s in self.series:
+            if s.platform == platform and s.metric == metric:
+                return s
+        raise KeyError(f"no forecast of {metric} on {platform}")
+
+    def summary_frame(self) -> pd.DataFrame:
+        rows = []
+        for s in self.series:
+            what = {"net_adds": "net follower adds (sum)", "followers": "followers at the end",
+                    "reach": "reach (sum of daily)", "impressions": "impressions (sum of daily)"
+                    }[s.metric]
+            if s.total is None:
+                rows.append({"platform": s.platform, "metric": what, "last 90 days": None,
+                             "forecast": None, "80% interval": "", "95% interval": "",
+                             "note": s.reason})
+                continue
+            med, lo80, hi80, lo95, hi95 = s.total
+            last = (float(s.history.iloc[-1]) if s.metric == "followers"
+                    else float(s.history.iloc[-self.horizon:].sum()))
+            rows.append({"platform": s.platform, "metric": what, "last 90 days": round(last),
+                         "forecast": round(med), "80% interval": f"{lo80:,.0f}-{hi80:,.0f}",
+                         "95% interval": f"{lo95:,.0f}-{hi95:,.0f}", "note": ""})
+        return pd.DataFrame(rows)
+
+    def backtest_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([{
+            "platform": b.platform, "metric": b.metric, "origins": b.origins,
+            "days ahead": b.horizon, "MAE model": b.mae_model, "MAE seasonal naive": b.mae_naive,
+            "80% interval coverage": b.coverage80, "95% interval coverage": b.coverage95}
+            for b in self.backtests])
+
+    def kpi_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([{
+            "KPI": k.metric, "platform": k.platform or "all", "target": k.target, "by": k.by,
+            "probability": k.probability, "expected": k.median,
+            "80% interval": (f"{k.lo80:,.0f}-{k.hi80:,.0f}" if k.lo80 is not None else ""),
+            "note": k.reason or ""} for k in self.kpis])
+
+    def to_findings(self, key: str) -> list[Finding]:
+        out = []
+        for s in self.series:
+            if s.metric == "net_adds":
+                continue  # followers carries the same information as a level
+            k = f"{key}.{s.platform}.{s.metric}"
+            basis = (f"{MODEL}; " + ("level on the last forecast day" if s.metric == "followers"
+                                     else f"sum of daily {s.metric} over the next "
+                                          f"{self.horizon} days") + ", 95% prediction interval")
+            if s.total is None:
+                out.append(Finding(k, None, f"No {s.metric} forecast for {s.platform}: "
+                                            f"{s.reason}", "count", basis))
+                continue
+            med, lo80, hi80, lo95, hi95 = s.total
+            out.append(Finding(k, med, f"{s.platform} {s.metric} over the next {self.horizon} "
+                                       f"days: {med:,.0f} (95% PI {lo95:,.0f}-{hi95:,.0f})",
+                               "count", basis, lo95, hi95, len(s.history)))
+        for b in self.backtests:
+            k = f"{key}.backtest.{b.platform}.{b.metric}"
+            basis = (f"rolling-origin backtest, {b.origins} origins x {b.horizon} days, share of "
+                     f"days inside the interval")
+            out.append(Finding(f"{k}.coverage80", b.coverage80,
+                               f"{b.platform} {b.metric}: the 80% interval held the truth on "
+                               f"{b.coverage80:.0%} of {b.n_points} backtest days "
+                               f"(95%: {b.coverage95:.0%}); MAE {b.mae_model:.2f} vs "
+                               f"{b.mae_naive:.2f} seasonal naive", "ratio", basis,
+                               n=b.n_points))
+        for kp in self.kpis:
+            k = (f"{key}.kpi.{kp.metric}.{kp.platform or 'all'}."
+                 f"{kp.by.isoformat().replace('-', '')}")
+            basis = f"share of simulated paths {kp.direction.replace('_', ' ')} the target"
+            if kp.probability is None:
+                out.append(Finding(k, None, f"KPI {kp.metric} {kp.target:,.0f} by {kp.by}: "
+                                            f"{kp.reason}", "probability", basis))
+                continue
+            out.append(Finding(k, kp.probability,
+                               f"Chance of {kp.metric} {kp.direction.replace('_', ' ')} "
+                               f"{kp.target:,.0f} by {kp.by}: {kp.probability:.0%} (expected "
+                               f"{kp.median:,.0f}, 80% PI {kp.lo80:,.0f}-{kp.hi80:,.0f})",
+                               "probability", basis))
+        return out
+
+
+# --------------------------------------------------------------------------- model
+
+def _fit(y: pd.Series, seasonal: bool = True, trend: bool = True):
+    from statsmodels.tsa.statespace.structural import UnobservedComponents
+
+    kw = {"seasonal": 7, "stochastic_seasonal": False} if seasonal else {}
+    for level in (("local linear trend", "local level") if trend else ("local level",)):
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                res = UnobservedComponents(y.to_numpy(dtype=float), level=level, **kw).fit(
+                    disp=False, maxiter=200)
+        except (ValueError, np.linalg.LinAlgError):
+            continue
+        if np.isfinite(res.llf) and np.all(np.isfinite(res.params)):
+            return res
+    return None
+
+
+def simulate_paths(y: pd.Series, horizon: int, repetitions: int, seed: int,
+                   log: bool = False, window: int = 182) -> np.ndarray | None:
+    """Future paths (horizon x repetitions) of a daily series, or None if it cannot be fit.
+
+    Each path starts from a draw of the filtered state (level, trend, weekly pattern) at
+    the last day, so the uncertainty of where the series stands now is in the paths."""
+    y = y.iloc[-window:].astype(float)
+    if log:
+        y = np.log1p(y.clip(lower=0))
+    # On the log scale a drifting slope compounds into absurd 90-day ranges; reach and
+    # impressions get a drifting level only (their growth is small per day on that scale)
+    res = _fit(y, seasonal=len(y) >= 3 * 7, trend=not log)
+    if res is None:
+        return None
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        sims = res.simulate(horizon, anchor="end", repetitions=repetitions,
+                            rng=np.random.default_rng(seed))
+    paths = np.asarray(sims, dtype=float).reshape(horizon, repetitions)
+    if log:
+        paths = np.expm1(paths).clip(min=0)
+    return paths
+
+
+def _bands(paths: np.ndarray) -> np.ndarray:
+    return np.quantile(paths, [0.5, 0.1, 0.9, 0.025, 0.975], axis=1).T
+
+
+# --------------------------------------------------------------------------- series
+
+def daily_series(daily: pd.DataFrame, platform: str, metric: str) -> pd.Series:
+    """One platform's daily ``net_adds``, ``followers``, ``reach`` or ``impressions`` on a
+    complete calendar (missing days stay missing)."""
+    d = daily[daily["platform"] == platform].sort_values("date")
+    idx = pd.DatetimeIndex(d["date"].astype("datetime64[ns]"))
+    if metric == "net_adds":
+        g = pd.to_numeric(d["follower_gains"], errors="coerce").astype(float)
+        lo = pd.to_numeric(d["follower_losses"], errors="coerce").astype(float)
+        s = pd.Series((g - lo.fillna(0)).to_numpy(), index=idx)
+        f = pd.Series(pd.to_numeric(d["followers"], errors="coerce").astype(float).to_numpy(),
+                      index=idx)
+        s = s.fillna(f.diff())  # exports without gains/losses: day-to-day change
+    else:
+        s = pd.Series(pd.to_numeric(d[metric], errors="coerce").astype(float).to_numpy(),
+                      index=idx)
+    if s.empty:
+        return s
+    full = pd.date_range(s.index.min(), s.index.max(), freq="D")
+    return s[~s.index.duplicated()].reindex(full)
+
+
+def _usable(s: pd.Series) -> pd.Series:
+    """The longest recent stretch without gaps (interpolating single missing days)."""
+    s = s.interpolate(limit=1, limit_area="inside")
+    if s.isna().any():
+        last_gap = s[s.isna()].index.max()
+        s = s[s.index > last_gap]
+    return s
+
+
+def forecast(daily: pd.DataFrame, config: ClientConfig | None = None, horizon: int = 90,
+             repetitions: int = 1000, backtest_origins: int = 6, backtest_horizon: int = 28,
+             window: int = 182, seed: int = 0) -> ForecastResult:
+    """Forecast every platform's daily series ``horizon`` days ahead, backtest the
+    follower adds, and give the chance of reaching each follower KPI of ``config``.
+
+    Series shorter than :data:`MIN_HISTORY` days are reported as insufficient data.
+    """
+    series, backtests = [], []
+    follower_paths: dict[str, tuple[pd.Timestamp, np.ndarray]] = {}
+    kpi_steps = 0
+    starts = []
+    if config is not None:
+        for k in config.kpis:
+            if k.metric == "followers" and k.by is not None:
+                last = pd.to_datetime(daily["date"]).max() if len(daily) else None
+                if last is not None:
+                    kpi_steps = max(kpi_steps, (pd.Timestamp(k.by) - last).days)
+    sim_h = max(horizon, kpi_steps)
+    platforms = sorted(daily["platform"].dropna().unique()) if len(daily) else []
+    for i, plat in enumerate(platforms):
+        for j, metric in enumerate(("net_adds", "reach", "impressions")):
+            raw = daily_series(daily, plat, metric)
+            s = _usable(raw) if len(raw) else raw
+            rs = seed + 1000 * i + j
+            if s.notna().sum() == 0:
+                series.append(SeriesForecast(plat, metric, s, None, None,
+                                             f"the export has no daily {metric}"))
+                if metric == "net_adds":
+                    series.append(SeriesForecast(plat, "followers", s, None, None,
+                                                 "the export has no daily follower counts"))
+                continue
+            if len(s) < MIN_HISTORY:
+                why = (f"{len(s)} days of {metric.replace('_', ' ')} "
+                       f"(at least {MIN_HISTORY} needed)")
+                series.append(SeriesForecast(plat, metric, s, None, None, why))
+                if metric == "net_adds":
+                    series.append(SeriesForecast(plat, "followers", s, None, None, why))
+                continue
+            paths = simulate_paths(s, sim_h, repetitions, rs, metric in LOG_METRICS, window)
+            if paths is None:
+                series.append(SeriesForecast(plat, metric, s, None, None,
+                                             "the model could not be fitted"))
+                continue
+            days = pd.date_range(s.index[-1] + pd.Timedelta(days=1), periods=sim_h, freq="D")
+            starts.append(days[0])
+            series.append(_series(plat, metric, s, days, paths, horizon))
+            if metric == "net_adds":
+                fol = _usable(daily_series(daily, plat, "followers"))
+                if fol.notna().sum() and fol.index[-1] >= s.index[-1]:
+                    base = float(fol.loc[:s.index[-1]].iloc[-1])
+                    fpaths = base + np.cumsum(paths, axis=0)
+                    follower_paths[plat] = (days, fpaths)
+                    series.append(_series(plat, "followers", fol.loc[:s.index[-1]], days,
+                                          fpaths, horizon, level=True))
+                else:
+                    fol = None
+                    series.append(SeriesForecast(plat, "followers", s, None, None,
+                                                 "the export has no follower counts"))
+                backtests += backtest(s, plat, metric, backtest_origins, backtest_horizon,
+                                      window, seed=rs, level=fol)
+            elif metric == "reach":
+                backtests += backtest(s, plat, metric, max(backtest_origins - 2, 1),
+                                      backtest_horizon, window, seed=rs)
+    kpis = _kpi_chances(config, follower_paths) if config is not None else ()
+    return ForecastResult(horizon, starts[0].date() if starts else None, tuple(series),
+                          tuple(backtests), tuple(kpis))
+
+
+def _series(plat: str, metric: str, hist: pd.Series, days: pd.DatetimeIndex,
+            paths: np.ndarray, horizon: int, level: bool = False) -> SeriesForecast:
+    b = _bands(paths[:horizon])
+    fc = pd.DataFrame(b, columns=["median", "lo80", "hi80", "lo95", "hi95"])
+    fc.insert(0, "date", days[:horizon])
+    end = paths[horizon - 1] if level else paths[:horizon].sum(axis=0)
+    q = np.quantile(end, [0.5, 0.1, 0.9, 0.025, 0.975])
+    return SeriesForecast(plat, metric, hist, fc, tuple(float(v) for v in q))
+
+
+def backtest(s: pd.Series, platform: str, metric: str, origins: int = 6, horizon: int = 28,
+             window: int = 182, step: int = 14, repetitions: int = 500, seed: int = 0,
+             level: pd.Series | None = None) -> list[Backtest]:
+    """Rolling-origin backtest of :func:`simulate_paths` on ``s``: origins every ``step``
+    days going back from the end, each forecasting ``horizon`` days from the data before
+    it. With ``level`` (the follower count when ``s`` holds net adds), the cumulated paths
+    are checked against it too. Empty when no origin has :data:`MIN_HISTORY` days before
+    it."""
+    values = s.to_numpy(dtype=float)
+    acc: dict[str, list] = {metric: [], "followers": []}
+    for k in range(origins):
+        end = len(values) - horizon - k * step
+        if end < MIN_HISTORY:
+            break
+        train = s.iloc[:end]
+        paths = simulate_paths(train, horizon, repetitions, seed + k, metric in LOG_METRICS,
+                               window)
+        if paths is None:
+            continue
+        naive = np.resize(train.to_numpy(dtype=float)[-7:], horizon)
+        acc[metric].append((values[end:end + horizon], paths, naive))
+        if level is not None:
+            lv = level.reindex(s.index).to_numpy(dtype=float)
+            if np.isfinite(lv[end - 1]) and np.isfinite(lv[end:end + horizon]).all():
+                acc["followers"].append((lv[end:end + horizon],
+                                         lv[end - 1] + np.cumsum(paths, axis=0),
+                                         lv[end - 1] + np.cumsum(naive)))
+    out = []
+    for m, runs in acc.items():
+        if not runs:
+            continue
+        errs, nerrs, in80, in95 = [], [], [], []
+        for truth, paths, naive in runs:
+            b = _bands(paths)
+            errs.append(np.abs(truth - b[:, 0]))
+            nerrs.append(np.abs(truth - naive))
+            in80.append((truth >= b[:, 1]) & (truth <= b[:, 2]))
+            in95.append((truth >= b[:, 3]) & (truth <= b[:, 4]))
+        out.append(Backtest(platform, m, len(runs), horizon, int(sum(len(e) for e in errs)),
+                            float(np.mean(np.concatenate(errs))),
+                            float(np.mean(np.concatenate(nerrs))),
+                            float(np.mean(np.concatenate(in80))),
+                            float(np.mean(np.concatenate(in95)))))
+    return out
+
+
+def _kpi_chances(config: ClientConfig, paths: dict[str, tuple[pd.DatetimeIndex, np.ndarray]]
+                 ) -> list[KpiChance]:
+    out = []
+    for k in config.kpis:
+        if k.metric != "followers":
+            continue
+        if k.by is None:
+            out.append(KpiChance(k.metric, k.platform, k.target, dt.date.max, k.direction, None,
+                                 None, None, None, "the target has no date (by)"))
+            continue
+        plats = [k.platform] if k.platform else sorted(paths)
+        missing = [p for p in plats if p not in paths]
+        if missing or not plats:
+            out.append(KpiChance(k.metric, k.platform, k.target, k.by, k.direction, None, None,
+                                 None, None, "no follower forecast for "
+                                 + (", ".join(missing) or "any platform")))
+            continue
+        days = paths[plats[0]][0]
+        at = (pd.Timestamp(k.by) - days[0]).days
+        if at < 0:
+            out.append(KpiChance(k.metric, k.platform, k.target, k.by, k.direction, None, None,
+                                 None, None, "the target date has passed"))
+            continue
+        # platforms summed path by path (independent simulations)
+        total = sum(paths[p][1][min(at, paths[p][1].shape[0] - 1)] for p in plats)
+        hit = total >= k.target if k.direction == "at_least" else total <= k.target
+        q = np.quantile(total, [0.5, 0.1, 0.9])
+        out.append(KpiChance(k.metric, k.platform, k.target, k.by, k.direction,
+                             float(np.mean(hit)), float(q[0]), float(q[1]), float(q[2])))
+    return out
