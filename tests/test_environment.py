@@ -4,7 +4,9 @@ import tomllib
 
 import yaml
 
-from conftest import ROOT
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # pip name -> conda-forge names
 CONDA_NAMES = {"dask[distributed]": ["dask", "distributed"]}
