@@ -162,3 +162,44 @@ def test_zygote_is_per_process():
     assert os.read(r, 1) == b"1"
     os.close(r)
     os.waitpid(pid, 0)
+
+
+# One notebook per demo client (kept few: each runs twice, once in a fresh kernel).
+REAL = [("kahve-kosesi", "01_audit"), ("nordwind-shop", "04_management_tests"),
+        ("ledgerline", "05_improvement")]
+
+
+def _real_run(name: str, client: str, data_dir: Path, out_dir: Path, manager: str):
+    import papermill as pm
+
+    root = Path(__file__).resolve().parents[2]
+    out = out_dir / f"{client}-{name}.ipynb"
+    findings = out_dir / f"{client}-{name}.findings.json"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pm.execute_notebook(str(root / "notebooks" / f"{name}.ipynb"), str(out),
+                        parameters={"client": client, "data_dir": str(data_dir),
+                                    "findings_path": str(findings)},
+                        kernel_name="python3", progress_bar=False, cwd=str(root / "notebooks"),
+                        kernel_manager_class=manager, shutdown_kernel="immediate")
+    nb = nbformat.read(out, as_version=4)
+    shown = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            if o.get("output_type") in ("display_data", "execute_result"):
+                shown.append({k: o["data"].get(k) for k in ("text/html", "image/png",
+                                                            "text/plain")})
+            elif o.get("name") == "stdout":
+                shown.append(o["text"])
+    record = json.loads(findings.read_text(encoding="utf-8")) if findings.exists() else None
+    return shown, record
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("client,name", REAL)
+def test_real_notebook_outputs_identical_to_a_fresh_kernel(client, name, demo_data_dir,
+                                                           tmp_path):
+    fresh = _real_run(name, client, demo_data_dir, tmp_path / "fresh",
+                      "jupyter_client.AsyncKernelManager")
+    warm_ = _real_run(name, client, demo_data_dir, tmp_path / "warm", WARM)
+    assert warm_[0] == fresh[0]  # tables (HTML), charts (PNG bytes), text
+    assert warm_[1] == fresh[1]  # findings record
