@@ -1,0 +1,138 @@
+"""Shared chart helpers: a figure with a finding as title and the definition under it,
+percent axes, platform colours and names, interval markers."""
+from __future__ import annotations
+
+import textwrap
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from smm_nb.viz.theme import PALETTE, PLATFORM_COLORS
+
+PLATFORM_NAMES = {"instagram": "Instagram", "facebook": "Facebook", "x": "X",
+                  "linkedin": "LinkedIn", "tiktok": "TikTok", "youtube": "YouTube"}
+WEEKDAY_SHORT = {"en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+                 "tr": ("Pzt", "Sal", "Çar", "Per", "Cum", "Cmt", "Paz")}
+
+
+def name(platform: str) -> str:
+    return PLATFORM_NAMES.get(platform, str(platform))
+
+
+def color(platform: str, i: int = 0) -> str:
+    return PLATFORM_COLORS.get(platform, PALETTE[i % len(PALETTE)])
+
+
+def code(lang) -> str:
+    return getattr(lang, "code", "en") if lang is not None else "en"
+
+
+def text(lang, en: str, tr: str) -> str:
+    return lang.text(en=en, tr=tr) if lang is not None else en
+
+
+DEFINITION_TR = (
+    ("public engagements (likes + comments + shares + saves)",
+     "herkese açık etkileşimler (beğeni + yorum + paylaşım + kaydetme)"),
+    ("followers at posting", "paylaşım anındaki takipçi"),
+    ("median of post rates", "gönderi oranlarının medyanı"),
+    ("mean of post rates", "gönderi oranlarının ortalaması"),
+    ("ratio of sums", "toplamların oranı"),
+    ("rate ratio of post counts model", "sayım modelinden oran oranı"),
+    ("adjusted for", "şuna göre düzeltilmiş:"),
+    ("/ reach", "/ erişim"), ("/ impressions", "/ gösterim"),
+    ("per post", "gönderi başına"),
+)
+DIMENSION_TR = {"age": "yaş", "gender": "cinsiyet", "country": "ülke", "city": "şehir",
+                "language": "dil"}
+
+
+def defn(definition: str, lang=None) -> str:
+    """An engagement-rate definition in the report's language."""
+    if code(lang) != "tr":
+        return definition
+    out = definition
+    for en, tr in DEFINITION_TR:
+        out = out.replace(en, tr)
+    return out
+
+
+def figure(title: str, note: str = "", size: tuple[float, float] | None = None,
+           nrows: int = 1, ncols: int = 1, **kw):
+    """A figure whose title states the finding and whose note (under the title) states
+    the definition and source. Both are wrapped to the figure's width."""
+    size = size or (7.5, 3.8)
+    fig, ax = plt.subplots(nrows, ncols, figsize=size, **kw)
+    title = "\n".join(textwrap.wrap(title, int(size[0] * 9.5))) or title
+    note = "\n".join(textwrap.wrap(note, int(size[0] * 13.5)))
+    head = 0.32 + 0.2 * title.count("\n") + 0.16 * (note.count("\n") + 1 if note else 0)
+    fig.suptitle(title, x=0.01, y=0.99, ha="left", va="top", fontsize=12, fontweight="bold")
+    if note:
+        fig.text(0.01, 1 - (0.3 + 0.2 * title.count("\n")) / size[1], note, ha="left",
+                 va="top", fontsize=8.5, color="#555555")
+    fig._smm_top = max(0.4, 1 - (head + 0.1) / size[1])  # room kept for title and note
+    return fig, ax
+
+
+def finish(fig: Figure, top: float | None = None) -> Figure:
+    fig.tight_layout(rect=(0, 0, 1, top if top is not None else getattr(fig, "_smm_top", 0.8)))
+    return fig
+
+
+def month_axis(ax) -> None:
+    """Readable month ticks (no overlapping dates)."""
+    loc = mdates.AutoDateLocator(maxticks=8)
+    ax.xaxis.set_major_locator(loc)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
+
+
+def percent_axis(ax, axis: str = "y", digits: int | None = None) -> None:
+    def fmt(v, _):
+        d = digits if digits is not None else (0 if abs(v) >= 0.1 else 1 if abs(v) >= 0.01
+                                               else 2)
+        return f"{v * 100:.{d}f}%"
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(FuncFormatter(fmt))
+
+
+def ratio_axis(ax, axis: str = "x", lo: float | None = None, hi: float | None = None) -> None:
+    """Log-scale rate-ratio axis with plain ticks (0.5×, 1×, 2×)."""
+    from matplotlib.ticker import FixedLocator, NullFormatter
+
+    a = ax.xaxis if axis == "x" else ax.yaxis
+    ticks = [0.1, 0.2, 0.25, 0.33, 0.5, 0.67, 0.8, 1, 1.25, 1.5, 2, 3, 4, 5, 10]
+    if lo is not None and hi is not None and hi / max(lo, 1e-9) > 3:
+        ticks = [0.1, 0.25, 0.5, 1, 2, 4, 10]
+    if lo is not None and hi is not None:
+        ticks = [t for t in ticks if lo * 0.9 <= t <= hi * 1.1] or [1]
+    a.set_major_locator(FixedLocator(ticks))
+    a.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
+    a.set_minor_formatter(NullFormatter())
+
+
+def interval_dots(ax, y, value, low, high, colors, labels=None, horizontal: bool = True):
+    """Point estimates with 95% interval whiskers (NaN intervals draw the point only)."""
+    value, low, high = (np.asarray(a, dtype=float) for a in (value, low, high))
+    lo = np.where(np.isfinite(low), value - low, 0)
+    hi = np.where(np.isfinite(high), high - value, 0)
+    for i, (yy, v) in enumerate(zip(y, value)):
+        if horizontal:
+            ax.errorbar(v, yy, xerr=[[lo[i]], [hi[i]]], fmt="o", color=colors[i], capsize=3,
+                        ms=6, lw=1.5)
+        else:
+            ax.errorbar(yy, v, yerr=[[lo[i]], [hi[i]]], fmt="o", color=colors[i], capsize=3,
+                        ms=6, lw=1.5)
+    if labels is not None:
+        (ax.set_yticks if horizontal else ax.set_xticks)(list(y))
+        (ax.set_yticklabels if horizontal else ax.set_xticklabels)(labels)
+
+
+def empty(title: str, message: str) -> Figure:
+    """A small figure that says why there is no chart (keeps the report's flow)."""
+    fig, ax = figure(title, size=(7.5, 1.6))
+    ax.axis("off")
+    ax.text(0.0, 0.5, "\n".join(textwrap.wrap(message, 100)), ha="left", va="center",
+            fontsize=10, transform=ax.transAxes)
+    return finish(fig)
