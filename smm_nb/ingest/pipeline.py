@@ -1,6 +1,7 @@
 """From a folder of exports to canonical tables: probe, pick an adapter, conform, merge."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -8,7 +9,7 @@ import pandas as pd
 
 from smm_nb.errors import ExportError, SmmError
 from smm_nb.ingest.base import IngestContext, find_adapter, probe_file
-from smm_nb.model.schemas import TABLES, conform
+from smm_nb.model.schemas import TABLES, TableSchema, conform
 
 IGNORED = {".ds_store", "thumbs.db", "desktop.ini"}
 
@@ -61,6 +62,62 @@ def _coverage(frames: dict[str, pd.DataFrame]) -> tuple[pd.Timestamp | None, pd.
     return lo, hi
 
 
+_TYPED = {"str": lambda dt: pd.api.types.is_string_dtype(dt) and str(dt) != "object",
+          "int": lambda dt: str(dt) == "Int64",
+          "float": lambda dt: str(dt) == "float64",
+          "bool": lambda dt: str(dt) == "boolean",
+          "timestamp": lambda dt: isinstance(dt, pd.DatetimeTZDtype),
+          "date": lambda dt: str(dt) == "datetime64[ns]"}
+
+
+@functools.lru_cache(maxsize=None)
+def _empty(table: str) -> pd.DataFrame:
+    return TABLES[table].empty()
+
+
+def conform_typed(df: pd.DataFrame, schema: TableSchema, *, tz: str, source: str
+                  ) -> pd.DataFrame:
+    """:func:`~smm_nb.model.schemas.conform` for frames whose columns adapters have
+    already typed: the same checks (required, non-negative, choices) without reading
+    every value again. Any column of another dtype sends the frame through ``conform``."""
+    for col in schema.columns:
+        if col.name in df.columns and not _TYPED[col.kind](df[col.name].dtype):
+            return conform(df, schema, tz=tz, source=source)
+    n = len(df)
+    strict = df.reset_index(drop=True)
+    checks = pd.DataFrame({c: strict[c] for c in schema.names if c in strict.columns})
+    for col in schema.columns:
+        if col.name not in checks.columns:
+            continue
+        s = checks[col.name]
+        bad = None
+        if col.required and s.isna().any():
+            bad = s.isna()
+        elif col.nonnegative and col.kind in ("int", "float") and (s < 0).fillna(False).any():
+            bad = (s < 0).fillna(False)
+        elif col.choices is not None and (s.notna() & ~s.isin(col.choices)).any():
+            bad = s.notna() & ~s.isin(col.choices)
+        if bad is not None:
+            # let conform word the error exactly as it always does
+            return conform(df, schema, tz=tz, source=source)
+    out = {}
+    empty = _empty(schema.name)
+    for col in schema.columns:
+        if col.name in checks.columns:
+            s = checks[col.name]
+            if col.kind == "timestamp":
+                s = s.dt.tz_convert(tz)
+            elif col.kind == "str":
+                s = s.astype("string")
+                s = s.where(s.str.len() > 0)
+            out[col.name] = s
+        else:
+            out[col.name] = empty[col.name].reindex(range(n))
+    result = pd.DataFrame(out)
+    result["source_file"] = result["source_file"].fillna(source)
+    return result
+
+
 def merge_duplicates(df: pd.DataFrame, key: list[str]) -> pd.DataFrame:
     """One row per key. Rows are in export order (earlier first); for a key seen more
     than once each column takes the last non-missing value, so the later export's
@@ -99,7 +156,8 @@ def ingest_files(paths: list[Path], ctx: IngestContext, *, root: Path | None = N
             for table, df in out.tables.items():
                 df = df.copy()
                 df["source_file"] = shown
-                conformed[table] = conform(df, TABLES[table], tz=ctx.timezone, source=shown)
+                conformed[table] = conform_typed(df, TABLES[table], tz=ctx.timezone,
+                                                 source=shown)
         except ExportError as exc:
             if exc.path is not None and Path(exc.path) == path:
                 exc = ExportError(shown, exc.reason, row=exc.row, column=exc.column,
@@ -132,7 +190,7 @@ def ingest_files(paths: list[Path], ctx: IngestContext, *, root: Path | None = N
     for name, schema in TABLES.items():
         chunks = sorted(parts.get(name, []), key=lambda t: (t[0], t[1]))
         if not chunks:
-            tables[name] = schema.empty()
+            tables[name] = _empty(name).copy()
             continue
         df = pd.concat([c[2] for c in chunks], ignore_index=True)
         before = len(df)

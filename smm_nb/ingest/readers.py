@@ -28,6 +28,8 @@ from typing import Iterable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from smm_nb.errors import ExportError
 from smm_nb.ingest.base import FileProbe
@@ -266,17 +268,59 @@ def _clean_number(v: str, comma_decimal: bool) -> float | None:
     return val / 100.0 if pct else val
 
 
+def _arrow_strings(s: pd.Series) -> pa.Array:
+    arr = pa.array(s.astype("string").array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr
+
+
+_MISSING_ARROW = pa.array(sorted(MISSING))
+_EN_THOUSANDS_RE2 = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
+
+
+def _arrow_numbers(s: pd.Series) -> np.ndarray | None:
+    """Fast path (Arrow kernels) for the usual cells: plain numbers, "12,400", "-",
+    empty. None when some cell needs the slow, careful path."""
+    arr = pc.utf8_trim_whitespace(_arrow_strings(s))
+    arr = pc.if_else(pc.is_in(arr, value_set=_MISSING_ARROW), pa.scalar(None, pa.string()),
+                     arr)
+    en = pc.match_substring_regex(arr, _EN_THOUSANDS_RE2)
+    if pc.any(en).as_py():
+        arr = pc.if_else(en, pc.replace_substring(arr, ",", ""), arr)
+    try:
+        vals = pc.cast(arr, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return vals.to_numpy(zero_copy_only=False)
+
+
 def to_number(table: RawTable, column: str, *, percent_as_ratio: bool = True) -> pd.Series:
     """A column of numbers (float64, NaN for missing); unreadable cells raise."""
     s = table.frame[column]
     if not pd.api.types.is_string_dtype(s.dtype) and pd.api.types.is_numeric_dtype(s.dtype):
         return s.astype("float64")
+    if table.sep != ";":
+        fast_vals = _arrow_numbers(s)
+        if fast_vals is not None:
+            return pd.Series(fast_vals, index=s.index, dtype="float64")
     s = s.astype("string")
     fast = pd.to_numeric(s, errors="coerce")
     todo = fast.isna().to_numpy() & s.notna().to_numpy()
     if table.sep == ";":
         # ';' files come from locales writing 1.234,5: "45.000" is forty-five thousand
         todo |= s.str.contains(r"[.,]", regex=True).fillna(False).to_numpy()
+    elif todo.any():
+        # the common quirks, vectorised: "12,400" thousands and "-" for missing
+        sub = s[todo].str.strip()
+        miss = sub.isin(list(MISSING)).to_numpy()
+        en = sub.str.fullmatch(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?").fillna(False).to_numpy()
+        if miss.any() or en.any():
+            fast = fast.astype("float64").copy()
+            idx = np.flatnonzero(todo)
+            vals = pd.to_numeric(sub[en].str.replace(",", "", regex=False), errors="coerce")
+            fast.iloc[idx[en]] = vals.to_numpy(dtype="float64")
+            todo[idx[miss | en]] = False
     if todo.any():
         out = fast.to_numpy(dtype="float64", na_value=np.nan).copy()
         comma_decimal = table.sep == ";"
@@ -314,10 +358,16 @@ def _parse_dates(s: pd.Series, formats: Iterable[str], dayfirst: bool) -> pd.Ser
     s = s.astype("string").str.strip()
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
     todo = s.notna() & ~s.isin(list(MISSING))
+    sample = s[todo].head(50)
+    # formats that read the sample go first, so a big column is parsed once
+    formats = sorted(formats, key=lambda f: -int(pd.to_datetime(
+        sample, format=f, errors="coerce").notna().sum()))
     for fmt in formats:
         if not todo.any():
             break
-        parsed = pd.to_datetime(s[todo], format=fmt, errors="coerce")
+        parsed = _arrow_strptime(s[todo], fmt)
+        if parsed is None:
+            parsed = pd.to_datetime(s[todo], format=fmt, errors="coerce")
         if isinstance(parsed.dtype, pd.DatetimeTZDtype):
             parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
         ok = parsed.notna()
@@ -340,6 +390,23 @@ def _parse_dates(s: pd.Series, formats: Iterable[str], dayfirst: bool) -> pd.Ser
                 v = v.tz_convert("UTC").tz_localize(None)
             out.loc[i] = v
     return out
+
+
+_ARROW_FORMATS = {"%Y-%m-%d", "%m/%d/%Y", "%d.%m.%Y", "%Y-%m-%dT%H:%M:%S", "%d-%m-%Y",
+                  "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%m/%d/%Y %H:%M"}
+
+
+def _arrow_strptime(s: pd.Series, fmt: str) -> pd.Series | None:
+    """Arrow's strptime for plain numeric formats (much faster than pandas'); None for
+    formats it does not handle the same way (names of days and months, AM/PM)."""
+    if fmt not in _ARROW_FORMATS:
+        return None
+    try:
+        out = pc.strptime(_arrow_strings(s), format=fmt, unit="s", error_is_null=True)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return pd.Series(out.to_numpy(zero_copy_only=False), index=s.index).astype(
+        "datetime64[ns]")
 
 
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%a %b %d %Y", "%a, %b %d, %Y", "%b %d, %Y",
@@ -399,10 +466,36 @@ def _check_parsed(table: RawTable, column: str, raw: pd.Series, parsed: pd.Serie
 
 
 def hashtags(texts: pd.Series) -> pd.Series:
-    """Space-separated hashtags found in captions (``#kahve #espresso``), lower case."""
-    found = texts.fillna("").astype("string").str.findall(r"#\w+")
-    out = found.map(lambda t: " ".join(x.lower() for x in t) if t else pd.NA)
-    return out.astype("string")
+    """Space-separated hashtags found in captions (``#kahve #espresso``), lower case.
+
+    Same tokens as ``re.findall(r"#\\w+")``, computed with Arrow kernels: split each
+    caption at ``#`` and keep the word characters that start each later piece.
+    """
+    arr = _arrow_strings(texts)
+    out = np.full(len(arr), None, dtype=object)
+    has = pc.fill_null(pc.match_substring(arr, "#"), False)
+    rows = np.flatnonzero(has.to_numpy(zero_copy_only=False))
+    if len(rows):
+        parts = pc.split_pattern(arr.filter(has), "#")
+        offsets = parts.offsets.to_numpy()
+        flat = pc.list_flatten(parts)
+        parent = pc.list_parent_indices(parts).to_numpy()
+        later = np.ones(len(flat), dtype=bool)
+        later[offsets[:-1][offsets[:-1] < len(flat)]] = False  # text before the first '#'
+        word = pc.struct_field(pc.extract_regex(flat, r"^(?P<w>[\pL\pN\pM_]+)"), [0])
+        keep = later & pc.is_valid(word).to_numpy(zero_copy_only=False)
+        words = pc.utf8_lower(word.filter(pa.array(keep))).cast(pa.string())
+        counts = np.bincount(parent[keep], minlength=len(rows))
+        lists = pa.ListArray.from_arrays(pa.array(np.concatenate([[0], np.cumsum(counts)]),
+                                                  pa.int32()),
+                                         pc.binary_join_element_wise("#", words, ""))
+        joined = pc.binary_join(lists, " ")
+        idx = np.full(len(arr), -1, dtype=np.int64)
+        idx[rows[counts > 0]] = np.flatnonzero(counts > 0)
+        picked = pc.take(joined, pa.array(idx, mask=idx < 0))
+        return pd.Series(picked.to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get),
+                         index=texts.index).astype("string")
+    return pd.Series(out, index=texts.index, dtype="string")
 
 
 # ----------------------------------------------------------------------------- mapping
@@ -456,5 +549,14 @@ def frame(table: RawTable, columns: dict[str, pd.Series | object]) -> pd.DataFra
     data = {k: (v.reset_index(drop=True) if isinstance(v, pd.Series) else [v] * n)
             for k, v in columns.items()}
     df = pd.DataFrame(data, index=range(n))
-    df["source_row"] = table.rows
+    df["source_row"] = pd.array(table.rows, dtype="Int64")
+    # canonical dtypes now, so the pipeline can skip re-reading every value
+    for c in df.columns:
+        dt = df[c].dtype
+        if pd.api.types.is_bool_dtype(dt):
+            df[c] = df[c].astype("boolean")
+        elif pd.api.types.is_integer_dtype(dt) and str(dt) != "Int64":
+            df[c] = df[c].astype("Int64")
+        elif dt == object:
+            df[c] = df[c].astype("string")
     return df

@@ -36,3 +36,26 @@ def test_same_post_twice_later_export_wins(tmp_path, fixtures, ingest):
     assert p.video_views == 20000  # later export's lifetime metric
     assert p.reach == 15000  # only the earlier export reported it: kept
     assert len(r.tables["posts"]) == 2
+
+
+def test_typed_fast_path_equals_conform(fixtures):
+    """The pipeline's shortcut for already-typed frames gives exactly what conform gives."""
+    import pandas as pd
+
+    from smm_nb.ingest import IngestContext, export_files
+    from smm_nb.ingest.base import find_adapter, probe_file
+    from smm_nb.ingest.pipeline import conform_typed
+    from smm_nb.model.schemas import TABLES, conform
+
+    ctx = IngestContext("Europe/Istanbul", "TRY")
+    n = 0
+    for path in export_files(fixtures):
+        probe = probe_file(path)
+        out = find_adapter(probe).read(probe, ctx)
+        for table, df in out.tables.items():
+            df = df.assign(source_file=path.name)
+            a = conform(df, TABLES[table], tz=ctx.timezone, source=path.name)
+            b = conform_typed(df, TABLES[table], tz=ctx.timezone, source=path.name)
+            pd.testing.assert_frame_equal(a, b, check_dtype=True)
+            n += 1
+    assert n >= 20
