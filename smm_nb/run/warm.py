@@ -144,6 +144,9 @@ class Zygote:
 
 _zygote: Zygote | None = None
 _zygote_lock = threading.Lock()
+_failed_at: float | None = None
+#: After a zygote failed to start, launches go straight to fresh kernels for this long.
+RETRY_AFTER = 60.0
 
 
 def get_zygote(restart: bool = False) -> Zygote:
@@ -152,7 +155,7 @@ def get_zygote(restart: bool = False) -> Zygote:
     One per process: a process forked from a worker (or a Dask worker process) starts its own
     rather than sharing its parent's socket.
     """
-    global _zygote
+    global _zygote, _failed_at
     with _zygote_lock:
         z = _zygote
         if z is not None and (restart or not z.alive()):
@@ -160,7 +163,14 @@ def get_zygote(restart: bool = False) -> Zygote:
                 z.close()
             z = None
         if z is None:
-            z = Zygote()
+            if _failed_at is not None and time.monotonic() - _failed_at < RETRY_AFTER:
+                raise ZygoteDied("warm-kernel zygote failed to start recently")
+            try:
+                z = Zygote()
+            except ZygoteDied:
+                _failed_at = time.monotonic()
+                raise
+            _failed_at = None
             _zygote = z
         return z
 
@@ -260,12 +270,18 @@ class WarmProvisioner(LocalProvisioner):
             env["JPY_PARENT_PID"] = str(os.getpid())
         args = [os.path.expanduser(a) for a in args]
         cwd = str(kwargs.get("cwd") or os.getcwd())
-        zygote = get_zygote()
         try:
-            pid, ready = zygote.spawn(args, env, cwd)
-        except ZygoteDied:
-            zygote = get_zygote(restart=True)  # it died since the last notebook: replace it
-            pid, ready = zygote.spawn(args, env, cwd)
+            zygote = get_zygote()
+            try:
+                pid, ready = zygote.spawn(args, env, cwd)
+            except ZygoteDied:
+                zygote = get_zygote(restart=True)  # it died since the last notebook
+                pid, ready = zygote.spawn(args, env, cwd)
+        except ZygoteDied as exc:
+            # A zygote that cannot start (a library failing at import, say) must not fail
+            # the batch: this notebook gets an ordinary fresh kernel, and the error is logged.
+            self.log.warning("warm kernels unavailable, starting a fresh kernel: %s", exc)
+            return await super().launch_kernel(cmd, **kwargs)
         self.process = ForkedKernelProcess(pid, zygote)
         await _wait_readable(ready, KERNEL_BIND_TIMEOUT)
         self.pid = self.pgid = pid  # the kernel calls setsid(): its group is its pid

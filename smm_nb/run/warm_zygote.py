@@ -110,6 +110,8 @@ def preload() -> None:
             importlib.import_module(name)
         except ImportError:  # a missing optional library only costs its import later
             pass
+        except Exception as exc:  # noqa: BLE001 - the kernel will meet (and report) it
+            print(f"smm-nb warm kernels: importing {name} failed ({exc!r})", file=sys.stderr)
     try:
         from smm_nb.viz.theme import apply_theme
 

@@ -203,3 +203,34 @@ def test_real_notebook_outputs_identical_to_a_fresh_kernel(client, name, demo_da
     warm_ = _real_run(name, client, demo_data_dir, tmp_path / "warm", WARM)
     assert warm_[0] == fresh[0]  # tables (HTML), charts (PNG bytes), text
     assert warm_[1] == fresh[1]  # findings record
+
+
+def _leak_check_in_worker(out_dir: str) -> dict:
+    return state(run("leak_check", Path(out_dir)))
+
+
+@pytest.mark.e2e
+def test_each_dask_worker_keeps_its_own_zygote(tmp_path):
+    from dask.distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        first, second = client.gather([client.submit(_leak_check_in_worker, str(tmp_path),
+                                                     pure=False) for _ in range(2)])
+    # Kernels are forked by the worker's zygote (their parent), reused for both notebooks,
+    # and not this test process's zygote.
+    assert first["ppid"] == second["ppid"]
+    assert first["pid"] != second["pid"]
+    assert first["variable"] is False and second["variable"] is False
+    z = warm._zygote
+    assert z is None or z.pid != first["ppid"]
+
+
+def test_zygote_that_cannot_start_falls_back_to_a_fresh_kernel(tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise warm.ZygoteDied("simulated: zygote failed to start")
+
+    monkeypatch.setattr(warm, "_zygote", None)
+    monkeypatch.setattr(warm, "Zygote", broken)
+    monkeypatch.setattr(warm, "_failed_at", None)
+    assert state(run("leak_check", tmp_path))["variable"] is False
