@@ -49,6 +49,12 @@ def data_end(posts: pd.DataFrame, daily: pd.DataFrame | None) -> dt.date | None:
     return max(ends) if ends else None
 
 
+def in_window(posts: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Posts published on client-local days ``start <= day < end``."""
+    day = posts["published_at"].dt.tz_localize(None).dt.normalize()
+    return posts.loc[(day >= pd.Timestamp(start)) & (day < pd.Timestamp(end))]
+
+
 def bootstrap_median(x: np.ndarray, n_boot: int = N_BOOT, seed: int = 0, block: int = 1,
                      level: float = 0.95) -> tuple[float, float]:
     """Percentile bootstrap interval of the median (moving blocks when ``block`` > 1)."""

@@ -533,6 +533,8 @@ def verdict_text(r: ExperimentResult, lang=None) -> str:
                       tr=f"{r.name}: kolları karşılaştırmak için henüz yeterli gönderi yok "
                          f"(en küçük kolda {n_min}).")
     rr = f"{L.ratio(p['rate_ratio'])} ({L.ratio(p['low'])}–{L.ratio(p['high'])})"
+    ph = p.get("p_holm")
+    ph = L.number(ph, 3) if ph is not None and pd.notna(ph) else "–"
     if r.verdict == "early_look":
         more = r.planned_per_arm - n_min
         return L.text(
@@ -549,14 +551,14 @@ def verdict_text(r: ExperimentResult, lang=None) -> str:
         if w == r.control:
             return L.text(
                 en=f"{r.name}: the control ({r.control}) wins; {p['arm']} reached "
-                   f"{rr} of its rate (Holm-adjusted p = {p['p_holm']:.3f}).",
+                   f"{rr} of its rate (Holm-adjusted p = {ph}).",
                 tr=f"{r.name}: kontrol ({r.control}) kazandı; {p['arm']} onun oranının "
-                   f"{rr} katına ulaştı (Holm düzeltmeli p = {p['p_holm']:.3f}).")
+                   f"{rr} katına ulaştı (Holm düzeltmeli p = {ph}).")
         return L.text(
             en=f"{r.name}: {w} wins — {rr} the {r.metric} of {r.control} "
-               f"(95% interval; Holm-adjusted p = {p['p_holm']:.3f}).",
+               f"(95% interval; Holm-adjusted p = {ph}).",
             tr=f"{r.name}: {w} kazandı — {r.control} kolunun {r.metric} değerinin {rr} katı "
-               f"(%95 aralık; Holm düzeltmeli p = {p['p_holm']:.3f}).")
+               f"(%95 aralık; Holm düzeltmeli p = {ph}).")
     if r.verdict == "no_difference":
         return L.text(
             en=f"{r.name}: no detectable difference — {p['arm']} vs {r.control} {rr}; a lift "

@@ -279,7 +279,10 @@ def interrupted_time_series(daily: pd.DataFrame, config: ClientConfig,
 
 # --------------------------------------------------------------------------- words
 
-_METRIC_WORDS = {"reach": ("daily reach", "günlük erişim"),
+PLATFORM_NAMES = {"instagram": "Instagram", "facebook": "Facebook", "x": "X",
+                  "linkedin": "LinkedIn", "tiktok": "TikTok", "youtube": "YouTube"}
+_METRIC_WORDS = {"daily data": ("daily data", "günlük veri"),
+                 "reach": ("daily reach", "günlük erişim"),
                  "impressions": ("daily impressions", "günlük gösterim"),
                  "follower_gains": ("daily new followers", "günlük yeni takipçi")}
 
@@ -290,7 +293,7 @@ def its_text(e: ItsEffect, lang=None) -> str:
 
     L = lang or _Lang()
     en_m, tr_m = _METRIC_WORDS.get(e.metric, (e.metric, e.metric))
-    plat = e.platform.capitalize() if e.platform != "x" else "X"
+    plat = PLATFORM_NAMES.get(e.platform, e.platform)
     when = L.date(e.event.date) if hasattr(L, "date") else str(e.event.date)
     ev_en = "the launch" if e.event.key == "launch" else f"the plan change of {when}"
     ev_tr = "lansman" if e.event.key == "launch" else f"{when} plan değişikliği"
@@ -305,7 +308,9 @@ def its_text(e: ItsEffect, lang=None) -> str:
                       tr=f"{plat} {tr_m}: yeterli veri yok ({e.n_before} gün önce, "
                          f"{e.n_after} gün sonra; her iki tarafta en az {MIN_SIDE_DAYS} gün "
                          "gerekli).")
-    rr = (f"{L.ratio(e.level_ratio)} ({L.ratio(e.level_low)}–{L.ratio(e.level_high)}, 95%)")
+    rr = f"{L.ratio(e.level_ratio)} ({L.ratio(e.level_low)}–{L.ratio(e.level_high)}, 95% CI)"
+    rr_tr = (f"{L.number(e.level_ratio, 2)} katı ({L.number(e.level_low, 2)}–"
+             f"{L.number(e.level_high, 2)}, %95 GA)")
     if e.significant:
         up = e.level_ratio > 1
         return L.text(
@@ -313,12 +318,36 @@ def its_text(e: ItsEffect, lang=None) -> str:
                "earlier trend predicted, with weekday pattern and day-to-day carry-over "
                "accounted for.",
             tr=f"{plat} {tr_m} {ev_tr} ile {'arttı' if up else 'azaldı'}: önceki eğilimin "
-               f"öngördüğü düzeyin {rr} katı (haftanın günü etkisi ve günden güne taşınma "
+               f"öngördüğü düzeyin {rr_tr} (haftanın günü etkisi ve günden güne taşınma "
                "hesaba katıldı).")
     return L.text(
         en=f"{plat} {en_m}: no measurable change yet at {ev_en} — estimate {rr}. The data "
            f"could only have shown a change of about {L.ratio(e.min_detectable_ratio)} or "
            "more.",
         tr=f"{plat} {tr_m}: {ev_tr} sonrasında henüz ölçülebilir bir değişim yok — tahmin "
-           f"{rr}. Veri ancak yaklaşık {L.ratio(e.min_detectable_ratio)} veya daha büyük bir "
+           f"{rr_tr}. Veri ancak yaklaşık {L.ratio(e.min_detectable_ratio)} veya daha büyük bir "
            "değişimi gösterebilirdi.")
+
+
+def its_sentences(result: ItsResult, lang=None) -> list[str]:
+    """One sentence per estimated effect, and one per platform and event that could
+    not be estimated (instead of one per metric)."""
+    from smm_nb.analysis.experiments import _Lang
+
+    L = lang or _Lang()
+    out, said = [], set()
+    for e in result.effects:
+        if e.estimated:
+            out.append(its_text(e, lang))
+            continue
+        k = (e.event.key, e.platform)
+        if k in said:
+            continue
+        said.add(k)
+        # the metric word is dropped: the reason holds for every daily metric
+        out.append(its_text(ItsEffect(e.platform, "daily data", e.event, n_before=e.n_before,
+                                      n_after=e.n_after, reason=e.reason), lang))
+    if not out:
+        out.append(L.text(en="No daily account data: nothing to compare before and after.",
+                          tr="Günlük hesap verisi yok: önce ve sonra karşılaştırılamıyor."))
+    return out

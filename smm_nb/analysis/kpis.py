@@ -134,7 +134,7 @@ class KpiStatus:
 
         out = []
         for r in self.frame.itertuples():
-            plat = r.platform or "all"
+            plat = r.platform if isinstance(r.platform, str) else "all"
             k = f"{key}.{r.metric}.{plat}"
             if r.value is None or pd.isna(r.value):
                 out.append(Finding(k, None, f"{r.metric} ({plat}): {r.basis or 'no data'}",

@@ -201,6 +201,18 @@ def plan_tests(posts: pd.DataFrame, metric: str = "er_reach", weeks: int = 8, ar
     return TestPlan(pd.DataFrame(rows), weeks, arms, metric, power, alpha)
 
 
+DEFAULT_TEST_WEEKS = 8
+
+
+def planned_test_weeks(config) -> int:
+    """The test length the client plans: the median length of its configured
+    experiments, else :data:`DEFAULT_TEST_WEEKS`."""
+    lengths = [((x.end - x.start).days + 1) / 7 for x in getattr(config, "experiments", [])]
+    if not lengths:
+        return DEFAULT_TEST_WEEKS
+    return max(int(round(float(np.median(lengths)))), 1)
+
+
 def rate_columns(metric: str) -> tuple[str, str]:
     """Numerator and denominator columns of a rate metric in prepared posts."""
     from smm_nb.model.config import RATE_METRICS

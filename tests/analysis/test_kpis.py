@@ -50,6 +50,8 @@ def test_status_against_hand_computation(demo_data_dir):
     assert f.loc[("roas", "all"), "value"] == pytest.approx(c["revenue"].sum() / s["spend"].sum())
     assert f.loc[("cpa", "all"), "direction"] == "at_most"
     assert set(st.frame["status"]) <= {"met", "within noise", "behind", "on track", "no data"}
+    keys = {f.key for f in st.to_findings("kpi")}
+    assert {"kpi.roas.all", "kpi.cpa.all", "kpi.er_reach.instagram"} <= keys
 
 
 def test_no_spend_client_says_no_data(edge_data_dir):
