@@ -50,6 +50,7 @@ class ResponseCurve:
     spend_range: tuple[float, float] = (0.0, 0.0)
     reason: str | None = None
     draws: np.ndarray | None = field(default=None, compare=False, repr=False)
+    days: pd.DataFrame | None = field(default=None, compare=False, repr=False)  # spend, y
 
     @property
     def ok(self) -> bool:
@@ -259,7 +260,8 @@ def optimise_budget(spend: pd.DataFrame, conversions: pd.DataFrame | None,
         elif y.sum() == 0:
             why = f"no {outcome} recorded"
         if why:
-            curves.append(ResponseCurve(plat, len(g), current, reason=why))
+            curves.append(ResponseCurve(plat, len(g), current, reason=why,
+                                        days=g[["date", "spend", "y"]]))
             continue
         est = fit_curve(s, y)
         w = rng.multinomial(len(y), np.full(len(y), 1 / len(y)), size=n_boot)
@@ -268,7 +270,8 @@ def optimise_budget(spend: pd.DataFrame, conversions: pd.DataFrame | None,
         ci = {k: (float(np.quantile(draws[:, i], 0.025)), float(np.quantile(draws[:, i], 0.975)))
               for i, k in enumerate(("c", "a", "b"))}
         curves.append(ResponseCurve(plat, len(g), current, *map(float, est), ci,
-                                    (float(s.min()), float(s.max())), draws=draws))
+                                    (float(s.min()), float(s.max())), draws=draws,
+                                    days=g[["date", "spend", "y"]]))
     fitted = [c for c in curves if c.ok and c.current_spend > 0]
     if len(fitted) < 2:
         return BudgetResult(outcome, currency, tuple(curves), empty, 0.0, max_change, None, None,
