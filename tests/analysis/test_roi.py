@@ -57,9 +57,18 @@ def test_no_spend_client(demo_data_dir):
     ws = load_client("kahve-kosesi", demo_data_dir)
     posts = prepare_posts(ws.posts, ws.account_daily, ws.config)
     r = roi(ws.spend, ws.conversions, posts, ws.config.currency)
-    assert not r.has_spend and "boosted posts" in r.reason
+    assert not r.has_spend and "no spend" in r.reason
     assert r.to_findings("roi")[0].value is None
     assert set(r.paid_vs_organic["posts"]) == {"paid", "organic"}
+
+
+def test_boosted_posts_without_a_spend_export_are_mentioned():
+    posts = pd.DataFrame({"platform": "instagram", "paid": [True, False, True],
+                          "spend": [40.0, np.nan, 10.0], "reach": pd.array([100, 80, 120],
+                                                                            dtype="Int64"),
+                          "er_reach": [0.05, 0.06, 0.04]})
+    r = roi(None, None, posts, "TRY")
+    assert "2 boosted posts" in r.reason and "50.00 TRY" in r.reason
 
 
 def test_demo_spend_kinds(demo_data_dir):
