@@ -137,7 +137,7 @@ def fixed_overhead(light: Path, out_dir: Path, manager: str, runs: int) -> float
     if manager == WARM:
         from smm_nb.run import warm
 
-        warm.prestart()
+        warm.prestart(wait=True)  # the zygote's start is a per-worker, not per-notebook cost
     values = []
     for i in range(runs):
         r = run_one(str(light), str(out_dir / f"seq-{i}.ipynb"), {"seed": i}, manager,

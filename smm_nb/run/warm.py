@@ -73,20 +73,31 @@ class Zygote:
             theirs.close()
         self.sock = ours
         self.owner = os.getpid()
-        self._lock = threading.Lock()
-        self.sock.settimeout(start_timeout)
-        try:
-            ready = recv_msg(self.sock)
-        except (OSError, ValueError) as exc:
-            self.close()
-            raise ZygoteDied(f"warm-kernel zygote did not start: {exc}") from exc
-        if not ready or not ready.get("ready"):
-            code = self.proc.wait()
-            raise ZygoteDied(f"warm-kernel zygote exited while starting (exit code {code})")
-        self.sock.settimeout(60.0)
         self.pid = self.proc.pid
+        self._lock = threading.Lock()
+        self._start_timeout = start_timeout
+        self._ready = False
+
+    def wait_ready(self) -> None:
+        """Block until the zygote has done its imports (at once when it has)."""
+        with self._lock:
+            if self._ready:
+                return
+            self.sock.settimeout(self._start_timeout)
+            try:
+                ready = recv_msg(self.sock)
+            except (OSError, ValueError) as exc:
+                self.close()
+                raise ZygoteDied(f"warm-kernel zygote did not start: {exc}") from exc
+            if not ready or not ready.get("ready"):
+                self.close()
+                raise ZygoteDied("warm-kernel zygote exited while starting "
+                                 f"(exit code {self.proc.poll()})")
+            self.sock.settimeout(60.0)
+            self._ready = True
 
     def request(self, msg: dict, fds: tuple[int, ...] = ()) -> dict:
+        self.wait_ready()
         with self._lock:
             try:
                 send_msg(self.sock, msg, fds)
@@ -149,11 +160,11 @@ _failed_at: float | None = None
 RETRY_AFTER = 60.0
 
 
-def get_zygote(restart: bool = False) -> Zygote:
+def get_zygote(restart: bool = False, wait: bool = True) -> Zygote:
     """This worker's zygote, started on first use and replaced when it has died.
 
     One per process: a process forked from a worker (or a Dask worker process) starts its own
-    rather than sharing its parent's socket.
+    rather than sharing its parent's socket. With ``wait``, returns once it is ready.
     """
     global _zygote, _failed_at
     with _zygote_lock:
@@ -167,19 +178,30 @@ def get_zygote(restart: bool = False) -> Zygote:
                 raise ZygoteDied("warm-kernel zygote failed to start recently")
             try:
                 z = Zygote()
-            except ZygoteDied:
+            except (ZygoteDied, OSError) as exc:
                 _failed_at = time.monotonic()
-                raise
-            _failed_at = None
+                raise ZygoteDied(f"warm-kernel zygote did not start: {exc}") from exc
             _zygote = z
-        return z
+    if wait:
+        try:
+            z.wait_ready()
+        except ZygoteDied:
+            with _zygote_lock:
+                _failed_at = time.monotonic()
+            raise
+        _failed_at = None
+    return z
 
 
-def prestart() -> None:
-    """Start this worker's zygote now (e.g. in a process-pool initializer), so that the first
-    notebook does not wait for the imports. Does nothing where fork is unsupported."""
+def prestart(wait: bool = False) -> None:
+    """Start this worker's zygote now (e.g. in a process-pool initializer), so that its
+    imports run while the worker does its own; the first launch waits for it if need be.
+    Does nothing where fork is unsupported."""
     if fork_supported():
-        get_zygote()
+        try:
+            get_zygote(wait=wait)
+        except ZygoteDied:
+            pass  # the first launch falls back to a fresh kernel and logs why
 
 
 def shutdown_zygote() -> None:
