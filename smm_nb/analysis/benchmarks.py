@@ -83,11 +83,19 @@ class BenchmarkRow:
                 f"data), {self.industry}, {self.statistic}{den}")
 
 
-class Benchmarks:
-    """The reference table, normalised: platform ids, rates as ratios, a data period."""
+COLUMNS = ("source", "report_year", "data_year", "platform", "industry", "metric",
+           "denominator", "statistic", "value", "unit", "url", "notes")
 
-    def __init__(self, frame: pd.DataFrame):
-        df = frame.copy()
+
+class Benchmarks:
+    """The reference table, normalised: platform ids, rates as ratios, a data period.
+
+    ``Benchmarks(None)`` is an empty table (no reference file): every lookup then finds
+    nothing and every comparison says "no benchmark"."""
+
+    def __init__(self, frame: pd.DataFrame | None):
+        df = pd.DataFrame(columns=list(COLUMNS)) if frame is None else frame.copy()
+        df["value"] = pd.to_numeric(df["value"], errors="coerce").astype("float64")
         df["platform_id"] = df["platform"].map(platform_id)
         df["denominator"] = df["denominator"].astype("string").str.strip().replace("", pd.NA)
         df["ratio_value"] = np.where(df["unit"] == "percent", df["value"] / 100.0, df["value"])

@@ -38,6 +38,8 @@ class Community:
         return self.frame.copy()
 
     def get(self, platform: str = "all", hours: str = "all") -> pd.Series | None:
+        if not self.available:
+            return None
         f = self.frame[(self.frame["platform"] == platform) & (self.frame["hours"] == hours)]
         return None if f.empty else f.iloc[0]
 
