@@ -185,7 +185,11 @@ def _finite(x) -> float | None:
 
 
 def _slug(v) -> str:
-    s = str(v).lower()
+    """A finding-key part: lower case ASCII (``"tatlı"`` -> ``"tatli"``), ``_`` elsewhere."""
+    import unicodedata
+
+    s = str(v).replace("ı", "i").replace("İ", "i").lower()
+    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode("ascii")
     out = "".join(ch if ch.isalnum() and ch.isascii() else "_" for ch in s).strip("_")
     return out or "none"
 
