@@ -24,10 +24,37 @@ from scipy import stats
 from smm_nb.analysis.prepare import ER_DEFINITION
 from smm_nb.model.config import ClientConfig
 
+PLATFORM_NAMES = {"instagram": "Instagram", "facebook": "Facebook", "x": "X",
+                  "linkedin": "LinkedIn", "tiktok": "TikTok", "youtube": "YouTube"}
+METRIC_WORDS = {
+    "posts_per_week": ("posts per week", "haftalık gönderi"),
+    "reach_per_post": ("reach per post", "gönderi başına erişim"),
+    "impressions_per_post": ("impressions per post", "gönderi başına gösterim"),
+    "follower_growth_per_day": ("net new followers per day", "günlük net yeni takipçi"),
+    "er_reach": ("engagement rate (engagements / reach)", "etkileşim oranı (etkileşim / erişim)"),
+    "er_impressions": ("engagement rate (engagements / impressions)",
+                       "etkileşim oranı (etkileşim / gösterim)"),
+    "er_followers": ("engagement rate (engagements / followers)",
+                     "etkileşim oranı (etkileşim / takipçi)"),
+}
 MIN_POSTS = 5
 MIN_DAYS = 7
 N_BOOT = 2000
 DEFAULT_CADENCE = 3.0  # posts per week when client.yaml sets no target
+
+
+def tidy(df: pd.DataFrame) -> pd.DataFrame:
+    """Round float columns for display: whole numbers for large values, 2 decimals for
+    values around 1, 4 for small rates (the frame stays numeric); None becomes NA."""
+    out = df.copy()
+    for c in out.columns:
+        col = out[c]
+        if pd.api.types.is_float_dtype(col):
+            m = np.nanmedian(np.abs(col.to_numpy(dtype=float))) if col.notna().any() else 0
+            out[c] = col.round(0 if m >= 100 else 2 if m >= 0.5 else 4)
+        elif col.dtype == object:
+            out[c] = col.where(col.notna(), pd.NA)
+    return out
 
 
 def launch_window(config: ClientConfig, data_end: dt.date | None) -> tuple[dt.date, dt.date]:
@@ -114,8 +141,12 @@ class Baseline:
         return dict(zip(r["platform"], r["value"].astype(float)))
 
     def summary_frame(self) -> pd.DataFrame:
-        return self.frame[["platform", "metric", "n", "value", "q1", "q3", "low", "high",
-                           "basis"]]
+        # rounding by metric, not by column: rates and counts share the columns
+        fr = self.frame.copy()
+        for c in ("value", "q1", "q3", "low", "high"):
+            fr[c] = [round(v, 4 if m.startswith("er_") else 1 if m == "posts_per_week" else 0)
+                     if pd.notna(v) else np.nan for v, m in zip(fr[c], fr["metric"])]
+        return fr[["platform", "metric", "n", "value", "q1", "q3", "low", "high", "basis"]]
 
     def to_findings(self, key: str, lang=None) -> list:
         from smm_nb.report.findings import Finding
@@ -129,14 +160,31 @@ class Baseline:
             if pd.isna(r.value):
                 out.append(Finding(k, None, r.note, unit=unit, basis=r.basis, n=int(r.n)))
                 continue
-            word = "rate" if r.metric == "posts_per_week" else "median"
-            out.append(Finding(k, float(r.value),
-                               f"{r.platform} {r.metric.replace('_', ' ')}: {word} "
-                               f"{r.value:.4g} (IQR {r.q1:.4g}-{r.q3:.4g}; 95% CI "
-                               f"{r.low:.4g}-{r.high:.4g}) from {self.start} to {self.end}.",
-                               unit=unit, basis=r.basis, low=_f(r.low), high=_f(r.high),
-                               n=int(r.n)))
+            out.append(Finding(k, float(r.value), self._sentence(r, lang), unit=unit,
+                               basis=r.basis, low=_f(r.low), high=_f(r.high), n=int(r.n)))
         return out
+
+    def _sentence(self, r, lang=None) -> str:
+        from smm_nb.analysis.experiments import _Lang
+
+        L = lang or _Lang()
+        if r.metric.startswith("er_"):
+            fmt = L.percent
+        else:
+            def fmt(x):
+                return L.number(x, 1 if r.metric == "posts_per_week" else 0)
+        en, tr = METRIC_WORDS.get(r.metric, (r.metric, r.metric))
+        plat = PLATFORM_NAMES.get(r.platform, r.platform)
+        last = self.end - dt.timedelta(days=1)  # end is exclusive
+        d0, d1 = ((L.date(self.start), L.date(last)) if hasattr(L, "date")
+                  else (str(self.start), str(last)))
+        word_en = "rate" if r.metric == "posts_per_week" else "median"
+        word_tr = "oran" if r.metric == "posts_per_week" else "medyan"
+        return L.text(
+            en=f"{plat} {en}: {word_en} {fmt(r.value)} (IQR {fmt(r.q1)}–{fmt(r.q3)}; 95% CI "
+               f"{fmt(r.low)}–{fmt(r.high)}), {d0} to {d1}.",
+            tr=f"{plat} {tr}: {word_tr} {fmt(r.value)} (ÇAA {fmt(r.q1)}–{fmt(r.q3)}; %95 GA "
+               f"{fmt(r.low)}–{fmt(r.high)}), {d0} – {d1}.")
 
 
 def _f(x) -> float | None:
@@ -239,19 +287,27 @@ class Checklist:
     frame: pd.DataFrame
 
     def summary_frame(self) -> pd.DataFrame:
-        return self.frame
+        return tidy(self.frame)
 
     def to_findings(self, key: str, lang=None) -> list:
         from smm_nb.report.findings import Finding
 
+        from smm_nb.analysis.experiments import _Lang
+
+        L = lang or _Lang()
         out = []
         for r in self.frame.itertuples():
+            plat = PLATFORM_NAMES.get(r.platform, r.platform)
+            have = pd.notna(r.posts_per_week_last_4w)
             out.append(Finding(
                 f"{key}.cadence_reached.{r.platform}",
-                None if pd.isna(r.posts_per_week_last_4w) else float(r.cadence_reached),
-                (f"{r.platform}: {r.posts_per_week_last_4w:.1f} posts per week in the last "
-                 f"4 weeks against {r.target_posts_per_week:g} planned")
-                if pd.notna(r.posts_per_week_last_4w) else f"{r.platform}: no posts yet",
+                float(r.cadence_reached) if have else None,
+                L.text(en=f"{plat}: {L.number(r.posts_per_week_last_4w, 1)} posts per week in "
+                          f"the last 4 weeks against {L.number(r.target_posts_per_week, 1)} "
+                          "planned",
+                       tr=f"{plat}: son 4 haftada haftada {L.number(r.posts_per_week_last_4w, 1)} "
+                          f"gönderi, plan {L.number(r.target_posts_per_week, 1)}")
+                if have else L.text(en=f"{plat}: no posts yet", tr=f"{plat}: henüz gönderi yok"),
                 unit="count", basis="1 = planned cadence reached in the last 28 days"))
         return out
 

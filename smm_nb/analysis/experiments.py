@@ -274,10 +274,12 @@ class ExperimentResult:
     def summary_frame(self) -> pd.DataFrame:
         cols = ["arm", "posts", "rate_ratio", "low", "high", "p_value", "p_holm", "welch_lift",
                 "welch_p", "power", "posts_needed_per_arm"]
+        from smm_nb.analysis.baseline import tidy
+
         c = self.comparisons
         if c.empty:
-            return self.arm_table
-        return c[[k for k in cols if k in c]]
+            return tidy(self.arm_table)
+        return tidy(c[[k for k in cols if k in c]])
 
     def to_findings(self, key: str, lang=None) -> list:
         from smm_nb.report.findings import Finding
@@ -477,7 +479,9 @@ class ExperimentsResult:
                          "high": p.get("high") if not p.empty else np.nan,
                          "p_holm": p.get("p_holm") if not p.empty else np.nan,
                          "verdict": r.verdict})
-        return pd.DataFrame(rows)
+        from smm_nb.analysis.baseline import tidy
+
+        return tidy(pd.DataFrame(rows))
 
     def to_findings(self, key: str, lang=None) -> list:
         from smm_nb.report.findings import Finding

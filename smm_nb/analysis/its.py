@@ -226,7 +226,9 @@ class ItsResult:
                          "smallest detectable": e.min_detectable_ratio,
                          "note": e.reason or ("significant" if e.significant
                                               else "no measurable change yet")})
-        return pd.DataFrame(rows)
+        from smm_nb.analysis.baseline import tidy
+
+        return tidy(pd.DataFrame(rows))
 
     def to_findings(self, key: str, lang=None) -> list:
         from smm_nb.report.findings import Finding

@@ -36,7 +36,7 @@ class TargetProposal:
     frame: pd.DataFrame
 
     def summary_frame(self) -> pd.DataFrame:
-        return self.frame
+        return self.frame.round({"baseline": 4, "target": 4})
 
     def to_findings(self, key: str, lang=None) -> list:
         from smm_nb.report.findings import Finding
@@ -126,8 +126,12 @@ class KpiStatus:
     window_end: dt.date | None
 
     def summary_frame(self) -> pd.DataFrame:
-        return self.frame[["metric", "platform", "value", "low", "high", "target",
-                           "direction", "status", "source", "basis"]]
+        fr = self.frame.copy()
+        for c in ("value", "low", "high", "target"):  # rates and levels share columns
+            fr[c] = [round(v, 4 if abs(t) < 1 else 2) if pd.notna(v) else np.nan
+                     for v, t in zip(fr[c], fr["target"])]
+        return fr[["metric", "platform", "value", "low", "high", "target", "direction",
+                   "status", "source", "basis"]]
 
     def to_findings(self, key: str, lang=None) -> list:
         from smm_nb.report.findings import Finding
@@ -140,9 +144,7 @@ class KpiStatus:
                 out.append(Finding(k, None, f"{r.metric} ({plat}): {r.basis or 'no data'}",
                                    unit="text"))
                 continue
-            out.append(Finding(k, float(r.value),
-                               f"{r.metric} ({plat}) {r.value:.4g} against target "
-                               f"{r.target:.4g} ({r.direction.replace('_', ' ')}): {r.status}",
+            out.append(Finding(k, float(r.value), kpi_text(r, lang),
                                unit="ratio" if r.metric in RATE_METRICS else "count",
                                basis=r.basis, low=_f(r.low), high=_f(r.high)))
         return out
@@ -154,6 +156,28 @@ class KpiStatus:
 
 def _f(x):
     return float(x) if x is not None and pd.notna(x) and np.isfinite(x) else None
+
+
+STATUS_TR = {"met": "tuttu", "on track": "yolunda", "within noise": "belirsiz (hedef aralıkta)",
+             "behind": "geride", "no data": "veri yok"}
+
+
+def kpi_text(r, lang=None) -> str:
+    """``metric (platform) value against target: status`` in the report's language."""
+    from smm_nb.analysis.experiments import _Lang
+
+    L = lang or _Lang()
+    plat = r.platform if isinstance(r.platform, str) else L.text(en="all", tr="tümü")
+    pct = r.metric in RATE_METRICS
+
+    def fmt(x):
+        return L.percent(x) if pct else L.number(x, 2 if abs(x) < 100 else 0)
+    most = r.direction == "at_most"
+    return L.text(
+        en=f"{r.metric} ({plat}) {fmt(r.value)} against a target of "
+           f"{'at most' if most else 'at least'} {fmt(r.target)}: {r.status}",
+        tr=f"{r.metric} ({plat}) {fmt(r.value)}, hedef {'en çok' if most else 'en az'} "
+           f"{fmt(r.target)}: {STATUS_TR.get(r.status, r.status)}")
 
 
 def kpi_status(targets: pd.DataFrame, posts: pd.DataFrame, daily: pd.DataFrame | None,

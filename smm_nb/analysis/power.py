@@ -144,7 +144,9 @@ class TestPlan:
     alpha: float = 0.05
 
     def summary_frame(self) -> pd.DataFrame:
-        return self.frame
+        from smm_nb.analysis.baseline import tidy
+
+        return tidy(self.frame.drop(columns=["info_per_post"]))
 
     def to_findings(self, key: str, lang=None) -> list:
         from smm_nb.report.findings import Finding

@@ -92,22 +92,33 @@ class RoiResult:
     def summary_frame(self) -> pd.DataFrame:
         if not self.has_spend:
             return pd.DataFrame({"note": [self.reason]})
-        return self.by_campaign
+        from smm_nb.analysis.baseline import tidy
+
+        return tidy(self.by_campaign)
 
     def to_findings(self, key: str, lang=None) -> list:
         from smm_nb.report.findings import Finding
 
+        from smm_nb.analysis.experiments import _Lang
+
+        L = lang or _Lang()
         if not self.has_spend:
-            return [Finding(f"{key}.roas.all", None, self.reason, unit="ratio")]
+            return [Finding(f"{key}.roas.all", None, L.text(
+                en=self.reason, tr="kampanya harcaması kaydı yok: getiri hesaplanamıyor"),
+                unit="ratio")]
         t = self.total
         out = [
             Finding(f"{key}.spend.all", float(t["spend"]),
                     f"total spend {t['spend']:,.2f} {self.currency}", unit="currency",
                     basis=f"spend table, {self.currency}"),
             Finding(f"{key}.roas.all", _f(t["roas"]),
-                    f"ROAS {t['roas']:.2f} (95% CI {t['roas_low']:.2f}-{t['roas_high']:.2f}); "
-                    "platform-attributed revenue / spend" if np.isfinite(t["roas"])
-                    else "no attributed revenue", unit="ratio",
+                    L.text(en=f"ROAS {L.number(t['roas'], 2)} (95% CI "
+                              f"{L.number(t['roas_low'], 2)}–{L.number(t['roas_high'], 2)}): "
+                              "platform-attributed revenue / spend",
+                           tr=f"ROAS {L.number(t['roas'], 2)} (%95 GA "
+                              f"{L.number(t['roas_low'], 2)}–{L.number(t['roas_high'], 2)}): "
+                              "platformların atfettiği gelir / harcama")
+                    if np.isfinite(t["roas"]) else "no attributed revenue", unit="ratio",
                     basis="attributed revenue / spend; 7-day block bootstrap",
                     low=_f(t["roas_low"]), high=_f(t["roas_high"])),
             Finding(f"{key}.cpa.all", _f(t["cpa"]),
