@@ -136,3 +136,35 @@ def empty(title: str, message: str) -> Figure:
     ax.text(0.0, 0.5, "\n".join(textwrap.wrap(message, 100)), ha="left", va="center",
             fontsize=10, transform=ax.transAxes)
     return finish(fig)
+
+
+def format_table(frame, lang=None, percent=(), ratio=(), digits: dict | None = None,
+                 percent_digits: int = 2):
+    """A copy of ``frame`` for display: ``percent`` columns as 4.46%, ``ratio`` columns as
+    1.67×, ``digits`` columns with that many decimals, other floats with 2; numbers in the
+    report's language (Turkish: 4,46%); missing values as "–". Text is left as is (the
+    table is escaped when shown)."""
+    import math
+
+    import pandas as pd
+
+    digits = dict(digits or {})
+    out = frame.copy()
+
+    def fmt(col, fn):
+        out[col] = [("–" if v is None or (isinstance(v, float) and not math.isfinite(v))
+                     or v is pd.NA else fn(v)) for v in frame[col]]
+
+    num = (lambda x, d: lang.number(float(x), d)) if lang is not None else \
+        (lambda x, d: f"{float(x):,.{d}f}")
+    for c in out.columns:
+        if c in percent:
+            fmt(c, (lambda v: lang.percent(float(v), percent_digits)) if lang is not None
+                else (lambda v: f"{float(v):.{percent_digits}%}"))
+        elif c in ratio:
+            fmt(c, lambda v: num(v, 2) + "×")
+        elif c in digits:
+            fmt(c, lambda v, d=digits[c]: num(v, d))
+        elif pd.api.types.is_float_dtype(out[c]):
+            fmt(c, lambda v: num(v, 2))
+    return out
