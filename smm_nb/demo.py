@@ -554,11 +554,46 @@ def demo_specs() -> list[ClientSpec]:
     return [cafe, shop, b2b]
 
 
+#: Platforms whose posts and daily metrics are written as native exports (Meta Business
+#: Suite content + overview files). The other platforms' native exports cannot carry
+#: what the demo simulates without loss (X: no reach, no time of day in 2024+ post
+#: exports; TikTok Studio: no clicks, views are not impressions; YouTube Studio: no time
+#: of day, no reach; LinkedIn: no per-post reach or saves), so they stay canonical CSV.
+NATIVE_PLATFORMS = ("instagram", "facebook")
+
+
 def write_exports(tables: dict[str, pd.DataFrame], exports_dir: Path) -> list[Path]:
-    """Write a client's tables as export files (canonical CSV, one file per table)."""
+    """Write a client's tables as export files: Instagram and Facebook posts and daily
+    metrics as native Meta Business Suite exports, everything else as canonical CSV
+    (one file per table). Ingesting them gives back the simulated tables (see
+    ``tests/ingest/test_demo_native.py``). A client whose boosted posts' spend exists
+    only on the posts (no spend export) stays canonical, as no organic content export
+    carries post spend."""
+    from smm_nb.ingest.native_writers import write_mbs_content, write_mbs_overview
+
     exports_dir.mkdir(parents=True, exist_ok=True)
     written = []
+    posts = tables.get("posts")
+    # Boost spend per post is recorded nowhere natively but in Ads Manager; a client
+    # without a spend export keeps it only in the canonical posts table (kahve-kosesi).
+    boosts_only_in_posts = "spend" not in tables and posts is not None and bool(
+        (pd.to_numeric(posts["spend"], errors="coerce").fillna(0) > 0).any())
+    native_platforms = () if boosts_only_in_posts else NATIVE_PLATFORMS
     for name, df in tables.items():
+        if name in ("posts", "account_daily") and native_platforms:
+            native = df["platform"].isin(native_platforms)
+            for plat in native_platforms:
+                part = df[df["platform"] == plat]
+                if part.empty:
+                    continue
+                if name == "posts":
+                    written.append(write_mbs_content(
+                        part, exports_dir / f"{plat.capitalize()}_content_export.csv", plat))
+                else:
+                    written += write_mbs_overview(part, exports_dir, plat)
+            df = df[~native]
+            if df.empty:
+                continue
         path = exports_dir / f"{name}.csv"
         df.to_csv(path, index=False, encoding="utf-8")
         written.append(path)

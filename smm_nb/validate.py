@@ -30,8 +30,9 @@ class ValidationReport:
             lines.append("files:")
             for f in self.files:
                 span = f"{f['start']} .. {f['end']}" if f.get("start") else "no dates"
+                into = f" -> {', '.join(f['tables'])}" if f.get("tables") else ""
                 lines.append(f"  {f['path']}: {f['adapter'] or 'ERROR'}, {f['rows_read']} rows "
-                             f"read, {f['rows_skipped']} skipped, {span}")
+                             f"read, {f['rows_skipped']} skipped, {span}{into}")
         if self.tables:
             lines.append("tables:")
             for name, t in self.tables.items():
@@ -58,7 +59,8 @@ def validate_client(slug: str, data_dir: Path) -> ValidationReport:
         report.errors.append(str(exc))
         return report
     report.files = [{"path": f.path, "adapter": f.adapter, "rows_read": f.rows_read,
-                     "rows_skipped": f.rows_skipped, "start": f.start, "end": f.end}
+                     "rows_skipped": f.rows_skipped, "start": f.start, "end": f.end,
+                     "tables": list(f.tables)}
                     for f in result.files]
     report.errors += result.errors
     report.warnings += result.warnings

@@ -5,6 +5,7 @@
   such as ``IG reel`` / ``IG carousel`` (Instagram) or ``Photos`` / ``Reels`` / ``Links``
   (Facebook). Instagram files have ``Account username``, Facebook files ``Page name``.
   Since 2025 ``Views`` replaces ``Impressions``; either is read as impressions.
+  ``Custom labels`` (the labels the page gives its posts) become the post's category.
 * Overview export: one file per metric, UTF-16 with a ``sep=,`` line, a title line
   (``Instagram reach``, ``Facebook follows`` ...) and ``"Date","Primary"`` rows, dates as
   ``2026-08-22T00:00:00``. The title says the metric and the platform; a title without
@@ -59,7 +60,9 @@ class MetaBusinessSuiteContent:
             "likes": ("Likes", "Reactions"), "comments": "Comments", "shares": "Shares",
             "saves": "Saves", "clicks": ("Link clicks", "Total clicks"),
             "video_views": ("3-second video views", "Plays"),
-        }, kinds={"post_id": "text", "text": "text", "published_at": "timestamp"},
+            "category": "Custom labels",
+        }, kinds={"post_id": "text", "text": "text", "published_at": "timestamp",
+                  "category": "text"},
             export_tz=META_TZ, client_tz=ctx.timezone)
         fmt = types.map(POST_TYPE).astype("string")
         unknown = types.notna() & fmt.isna()
