@@ -24,6 +24,7 @@ experiment (a planned budget change on one platform) is what proves it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -81,6 +82,7 @@ class BudgetResult:
     currency: str
     curves: tuple[ResponseCurve, ...]
     split: pd.DataFrame  # platform, current, proposed, change, proposed_low, proposed_high
+    # (daily spend in the client's currency; change as a ratio)
     total: float
     max_change: float
     gain: tuple[float, float, float] | None  # outcome per day: estimate, 95% interval
@@ -118,6 +120,30 @@ class BudgetResult:
                 f"{self.outcome} per 100 {self.currency} more": round(100 * m, 2),
                 "95% interval": f"{100 * ml:.2f}-{100 * mh:.2f}", "note": ""})
         return pd.DataFrame(rows)
+
+    def sentence(self, lang: Any = None) -> str:
+        from smm_nb.report.language import Language
+
+        lang = lang if lang is not None else Language("en")
+        if not self.ok:
+            tr_why = ("harcama verisi yok" if self.reason == "no spend data"
+                      else f"yeterli veri yok ({self.reason})")
+            return lang.text(f"No budget advice: {self.reason}.",
+                             f"Bütçe önerisi yok: {tr_why}.")
+        g, lo, hi = self.gain
+        moves = "; ".join(f"{r.platform} {lang.money(r.current, self.currency)} → "
+                          f"{lang.money(r.proposed, self.currency)}"
+                          for r in self.split.itertuples())
+        iv = lang.interval(lo, hi, "number", 2)
+        return lang.text(
+            f"Re-splitting the same {lang.money(self.total, self.currency)} a day ({moves}) "
+            f"would add about {lang.number(g, 2)} {self.outcome} a day (95% CI {iv}; chance of "
+            f"any gain {lang.percent(self.prob_gain, 0)}). This is read from past spend, not "
+            f"from an experiment: make the change on one platform first and measure it.",
+            f"Aynı günlük {lang.money(self.total, self.currency)} bütçeyi yeniden dağıtmak "
+            f"({moves}) günde yaklaşık {lang.number(g, 2)} dönüşüm daha getirir (%95 GA {iv}; "
+            f"kazanç olasılığı {lang.percent(self.prob_gain, 0)}). Bu bir deneyden değil, "
+            f"geçmiş harcamadan okunuyor: değişikliği önce tek bir platformda yapıp ölçün.")
 
     def to_findings(self, key: str) -> list[Finding]:
         basis = (f"daily {self.outcome} = c + a*log(1 + spend/b), Poisson ML, day bootstrap; "

@@ -46,6 +46,14 @@ POST_TERMS = ("platform", "format", "test_arm", "paid", "log_followers", "catego
               "hour_block", "weekday")
 #: Preferred reference levels (the most common level otherwise).
 REFERENCES = {"format": "image", "paid": "organic", "window": "other", "test_arm": "none"}
+TERM_TR = {"format": "biçim", "window": "zaman dilimi", "paid": "ücretli", "category": "kategori",
+           "hour_block": "saat dilimi", "weekday": "gün", "platform": "platform",
+           "test_arm": "test kolu"}
+FORMAT_TR = {"image": "görsel", "video": "video", "reel": "reels", "carousel": "karusel",
+             "story": "hikâye", "text": "metin", "link": "bağlantı", "paid": "ücretli",
+             "organic": "organik"}
+#: Terms a client can act on (the others are adjustments).
+CONTENT_TERMS = ("format", "window", "paid", "category", "hour_block", "weekday")
 OUTCOME_LABELS = {"engagements_public": "public engagements", "reach": "reach",
                   "clicks": "clicks", "impressions": "impressions"}
 
@@ -159,8 +167,62 @@ class DriverResult:
             return pd.DataFrame({"note": [self.reason]})
         df = self.effects[["term", "level", "reference", "rate_ratio", "low", "high", "p_holm",
                            "n"]].copy()
+        df[["rate_ratio", "low", "high"]] = df[["rate_ratio", "low", "high"]].astype(float).round(2)
+        df["p_holm"] = df["p_holm"].astype(float).map(lambda p: float(f"{p:.2g}"))
         return df.rename(columns={"rate_ratio": "rate ratio", "low": "95% low",
                                   "high": "95% high", "p_holm": "p (Holm)", "n": "posts"})
+
+    def sentence(self, lang: Any = None, terms: Sequence[str] = CONTENT_TERMS) -> str:
+        """The headline for the client: the clearest gain and loss, and the holdout check."""
+        from smm_nb.report.language import Language
+
+        lang = lang if lang is not None else Language("en")
+        if not self.ok:
+            return lang.text(f"There is not enough data to model what drives results "
+                             f"({self.reason}).",
+                             f"Sonuçları neyin belirlediğini modellemek için yeterli veri yok "
+                             f"({self.reason}).")
+        per = {"reach": ("per person reached", "erişilen kişi başına"),
+               "impressions": ("per impression", "gösterim başına")}.get(
+            self.exposure or "", ("", ""))
+        eff = self.effects[self.effects["term"].isin(terms) & (self.effects["p_holm"] < 0.05)
+                           & (self.effects["level"] != "other")]
+        parts = []
+        for sign in (1, -1):
+            side = eff[np.sign(np.log(eff["rate_ratio"].astype(float))) == sign]
+            if side.empty:
+                continue
+            r = side.iloc[int(np.argmax(sign * np.log(side["rate_ratio"].astype(float))))]
+            iv = lang.interval(r["low"], r["high"], "ratio", 2)
+            lv, ref = str(r["level"]), str(r["reference"])
+            parts.append(lang.text(
+                f"{r['term'].replace('_', ' ')} {lv}: {lang.ratio(r['rate_ratio'])} the "
+                f"engagements {per[0]} of {ref} (95% CI {iv})",
+                f"{TERM_TR.get(r['term'], r['term'])} {FORMAT_TR.get(lv, lv)}: "
+                f"{FORMAT_TR.get(ref, ref)} düzeyine göre {per[1]} "
+                f"{lang.ratio(r['rate_ratio'])} etkileşim (%95 GA {iv})"))
+        if parts:
+            head = lang.text("All else equal, " + "; ".join(parts) + ".",
+                             "Diğer her şey sabitken, " + "; ".join(parts) + ".")
+        else:
+            head = lang.text("No content or timing factor stands out clearly yet.",
+                             "Henüz hiçbir içerik ya da zaman etkeni açıkça öne çıkmıyor.")
+        h = self.holdout
+        if h is not None:
+            better = h.mae_model < h.mae_naive
+            head += " " + lang.text(
+                f"On the latest {h.n_test} posts, predicted from the earlier ones, the model's "
+                f"mean absolute error is {lang.number(h.mae_model, 1)} engagements against "
+                f"{lang.number(h.mae_naive, 1)} for a naive forecast (MAPE "
+                f"{lang.percent(h.mape_model, 0)} vs {lang.percent(h.mape_naive, 0)})"
+                + ("." if better else ": it adds little beyond the platform's typical rate."),
+                f"Son {h.n_test} gönderi öncekilerden tahmin edildiğinde modelin ortalama mutlak "
+                f"hatası {lang.number(h.mae_model, 1)} etkileşim, basit tahmininki "
+                f"{lang.number(h.mae_naive, 1)} (MAPE {lang.percent(h.mape_model, 0)} ve "
+                f"{lang.percent(h.mape_naive, 0)})"
+                + ("." if better else "; model platformun olağan oranına pek bir şey "
+                                      "eklemiyor."))
+        return head
 
     def to_findings(self, key: str) -> list[Finding]:
         basis = (f"negative binomial (NB2) model of {OUTCOME_LABELS.get(self.outcome, self.outcome)}"

@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -128,16 +129,64 @@ class ForecastResult:
     def backtest_frame(self) -> pd.DataFrame:
         return pd.DataFrame([{
             "platform": b.platform, "metric": b.metric, "origins": b.origins,
-            "days ahead": b.horizon, "MAE model": b.mae_model, "MAE seasonal naive": b.mae_naive,
-            "80% interval coverage": b.coverage80, "95% interval coverage": b.coverage95}
-            for b in self.backtests])
+            "days ahead": b.horizon, "MAE model": round(b.mae_model, 2),
+            "MAE seasonal naive": round(b.mae_naive, 2),
+            "80% interval coverage": round(b.coverage80, 3),
+            "95% interval coverage": round(b.coverage95, 3)} for b in self.backtests])
 
     def kpi_frame(self) -> pd.DataFrame:
         return pd.DataFrame([{
             "KPI": k.metric, "platform": k.platform or "all", "target": k.target, "by": k.by,
-            "probability": k.probability, "expected": k.median,
+            "probability": None if k.probability is None else round(k.probability, 3),
+            "expected": None if k.median is None else round(k.median),
             "80% interval": (f"{k.lo80:,.0f}-{k.hi80:,.0f}" if k.lo80 is not None else ""),
             "note": k.reason or ""} for k in self.kpis])
+
+    def sentence(self, lang: Any = None) -> str:
+        """The headline: the chance of each follower KPI, else the follower outlook, else
+        what could not be forecast."""
+        from smm_nb.report.language import Language
+
+        lang = lang if lang is not None else Language("en")
+        out = []
+        for k in self.kpis:
+            if k.probability is None:
+                continue
+            where = k.platform or lang.text("all platforms", "tüm platformlar")
+            out.append(lang.text(
+                f"{where}: the chance of {lang.number(k.target)} followers by "
+                f"{lang.date(k.by)} is {lang.percent(k.probability, 0)} (expected "
+                f"{lang.number(k.median)}, 80% range {lang.number(k.lo80)}–"
+                f"{lang.number(k.hi80)}).",
+                f"{where}: {lang.date(k.by)} tarihine kadar {lang.number(k.target)} takipçiye "
+                f"ulaşma olasılığı {lang.percent(k.probability, 0)} (beklenen "
+                f"{lang.number(k.median)}, %80 aralık {lang.number(k.lo80)}–"
+                f"{lang.number(k.hi80)})."))
+        if not out:
+            for s in self.series:
+                if s.metric == "followers" and s.total is not None:
+                    med, _, _, lo95, hi95 = s.total
+                    out.append(lang.text(
+                        f"{s.platform}: about {lang.number(med)} followers in {self.horizon} "
+                        f"days (95% range {lang.number(lo95)}–{lang.number(hi95)}).",
+                        f"{s.platform}: {self.horizon} gün sonra yaklaşık {lang.number(med)} "
+                        f"takipçi (%95 aralık {lang.number(lo95)}–{lang.number(hi95)})."))
+        missing = sorted({s.platform for s in self.series if s.total is None})
+        if missing:
+            out.append(lang.text(
+                f"No forecast for {', '.join(missing)}: fewer than {MIN_HISTORY} days of "
+                f"daily data.",
+                f"{', '.join(missing)} için tahmin yok: {MIN_HISTORY} günden az günlük veri "
+                f"var."))
+        bad = [b for b in self.backtests if b.metric == "followers" and b.coverage80 < 0.6]
+        for b in bad:
+            out.append(lang.text(
+                f"Caution for {b.platform}: in the backtest the 80% range held the truth on only "
+                f"{lang.percent(b.coverage80, 0)} of days, so read its range as too narrow.",
+                f"{b.platform} için dikkat: geriye dönük testte %80 aralık gerçeği günlerin "
+                f"yalnızca {lang.percent(b.coverage80, 0)} kadarında içerdi; aralığı olduğundan dar "
+                f"kabul edin."))
+        return " ".join(out)
 
     def to_findings(self, key: str) -> list[Finding]:
         out = []

@@ -28,13 +28,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from smm_nb.analysis.drivers import DriverResult
+from smm_nb.analysis.drivers import FORMAT_TR, DriverResult
 from smm_nb.report.findings import Finding
 from smm_nb.report.language import Language
 
 Z95 = float(stats.norm.ppf(0.975))
-FORMAT_TR = {"image": "görsel", "video": "video", "reel": "reels", "carousel": "karusel",
-             "story": "hikâye", "text": "metin", "link": "bağlantı"}
+PER = {"reach": ("per person reached", "erişilen kişi başına"),
+       "impressions": ("per impression", "gösterim başına")}
 WEEKDAYS_TR = ("Pazartesi", "Salı", "Çarşamba", "Perşembe", "Cuma", "Cumartesi", "Pazar")
 WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -94,10 +94,11 @@ def _fmt(f: str, lang: Language) -> str:
     return FORMAT_TR.get(f, f) if lang.code == "tr" else f
 
 
-def contrast(drivers: DriverResult, term: str, level: str, versus: str
+def contrast(drivers: DriverResult, term: str, level: str, versus: str, conf: float = 0.95
              ) -> tuple[float, float, float]:
-    """Rate ratio of ``level`` over ``versus`` (either may be the reference) with its 95%
-    Wald interval from the model's covariance."""
+    """Rate ratio of ``level`` over ``versus`` (either may be the reference) with its Wald
+    interval (``conf``) from the model's covariance."""
+    z = float(stats.norm.ppf(0.5 + conf / 2))
     names = list(drivers.design.columns)
     vec = np.zeros(len(names))
     for lev, sign in ((level, 1.0), (versus, -1.0)):
@@ -106,7 +107,7 @@ def contrast(drivers: DriverResult, term: str, level: str, versus: str
             vec[names.index(col)] += sign
     b = float(vec @ drivers.params[names].to_numpy())
     se = float(math.sqrt(max(vec @ drivers.cov.loc[names, names].to_numpy() @ vec, 0.0)))
-    return math.exp(b), math.exp(b - Z95 * se), math.exp(b + Z95 * se)
+    return math.exp(b), math.exp(b - z * se), math.exp(b + z * se)
 
 
 def _recent(posts: pd.DataFrame, days: int) -> pd.DataFrame:
@@ -123,6 +124,7 @@ def _format_actions(drivers: DriverResult, posts: pd.DataFrame, lang: Language,
         return acts, uncertain
     ref, levels = drivers.design.factors["format"]
     fitted = {ref, *levels} - {"other"}
+    per = PER.get(drivers.exposure or "", ("", ""))
     for plat, g in posts.groupby("platform", sort=True):
         counts = g["format"].astype("string").value_counts()
         avail = [f for f in counts.index if f in fitted and counts[f] >= min_posts]
@@ -132,7 +134,10 @@ def _format_actions(drivers: DriverResult, posts: pd.DataFrame, lang: Language,
         used = next((f for f in recent.index if f in avail), None)
         if used is None:
             continue
-        ratios = {f: contrast(drivers, "format", f, used) for f in avail if f != used}
+        # the best of m formats is picked after looking: Bonferroni over the m comparisons
+        m = len(avail) - 1
+        conf = 1 - 0.05 / m
+        ratios = {f: contrast(drivers, "format", f, used, conf) for f in avail if f != used}
         best = max(ratios, key=lambda f: ratios[f][0])
         rr, lo, hi = ratios[best]
         share = float(recent.get(used, 0) / recent.sum())
@@ -144,14 +149,15 @@ def _format_actions(drivers: DriverResult, posts: pd.DataFrame, lang: Language,
                           f"{plat}: {_fmt(used, lang)} yerine daha çok {_fmt(best, lang)} "
                           f"paylaşın (son 90 günün gönderilerinin "
                           f"{lang.percent(share, 0)} kadarı {_fmt(used, lang)})."),
-                lang.text(f"each such post: {lang.ratio(rr)} engagements per person reached "
+                lang.text(f"each such post: {lang.ratio(rr)} engagements {per[0]} "
                           f"({lang.interval(lo, hi, 'ratio', 2)})",
-                          f"her böyle gönderi: erişilen kişi başına {lang.ratio(rr)} etkileşim "
+                          f"her böyle gönderi: {per[1]} {lang.ratio(rr)} etkileşim "
                           f"({lang.interval(lo, hi, 'ratio', 2)})"),
-                lang.text(f"driver model over {drivers.n} posts (negative binomial, "
-                          f"all else equal)",
+                lang.text(f"driver model over {drivers.n} posts (negative binomial, all else "
+                          f"equal); interval adjusted for comparing {m + 1} formats",
                           f"{drivers.n} gönderi üzerinde etken modeli (negatif binom, diğer "
-                          f"her şey sabit)"),
+                          f"her şey sabit); aralık {m + 1} biçimin karşılaştırılmasına göre "
+                          f"düzeltildi"),
                 rr, lo, hi, "rate_ratio", math.log(lo)))
         elif rr > 1.1:
             uncertain.append({"kind": "format", "platform": plat, "level": best, "versus": used,
@@ -188,6 +194,41 @@ def _timing_actions(timing: Any, lang: Language) -> tuple[list[Action], list[dic
                               "ratio": float(r.lift), "low": float(r.lift_low),
                               "high": float(r.lift_high)})
     return acts, uncertain
+
+
+def timing_sentences(timing: Any, lang: Language | str = "en") -> list[str]:
+    """Per platform: the best posting window by its shrunk lift, whether it stands out
+    (its interval excludes 1), or that the data are too thin."""
+    lang = lang if isinstance(lang, Language) else Language(lang)
+    names = WEEKDAYS_TR if lang.code == "tr" else WEEKDAYS_EN
+    best = timing.best_windows(k=1).set_index("platform")
+    out = []
+    for plat in timing.platforms["platform"]:
+        if plat not in best.index:
+            n = int(timing.platforms.set_index("platform").loc[plat, "n"])
+            out.append(lang.text(
+                f"{plat}: no weekday × hour block has {timing.min_posts} posts yet ({n} posts in "
+                f"all): insufficient data for a best time.",
+                f"{plat}: henüz hiçbir gün × saat diliminde {timing.min_posts} gönderi yok "
+                f"(toplam {n} gönderi): en iyi zaman için veri yetersiz."))
+            continue
+        r = best.loc[plat]
+        name = f"{names[int(r['weekday'])]} {r['hour_block']}"
+        iv = lang.interval(r["lift_low"], r["lift_high"], "ratio", 2)
+        if r["lift_low"] > 1:
+            out.append(lang.text(
+                f"{plat}: {name} stands out, {lang.ratio(r['lift'])} the platform's usual "
+                f"engagement rate (95% interval {iv}, {int(r['n'])} posts, shrunk estimate).",
+                f"{plat}: {name} öne çıkıyor; platformun olağan etkileşim oranının "
+                f"{lang.ratio(r['lift'])} katı (%95 aralık {iv}, {int(r['n'])} gönderi, "
+                f"küçültülmüş tahmin)."))
+        else:
+            out.append(lang.text(
+                f"{plat}: no time stands out yet; the best so far, {name}, is "
+                f"{lang.ratio(r['lift'])} the usual rate (95% interval {iv}).",
+                f"{plat}: henüz öne çıkan bir zaman yok; şimdiye kadarki en iyisi {name}, "
+                f"olağan oranın {lang.ratio(r['lift'])} katı (%95 aralık {iv})."))
+    return out
 
 
 def _cadence_actions(posts: pd.DataFrame, config: Any, lang: Language,

@@ -112,3 +112,26 @@ def test_demo_plan_uses_drivers_timing_and_budget(demo_data_dir):
         if a.kind != "experiment":
             assert a.low is not None and a.score > 0
     assert {f.key for f in plan.to_findings("plan")} >= {"plan.count", "plan.budget.all"}
+
+
+def test_format_interval_is_bonferroni_over_the_formats_compared(rng):
+    df = _posts(rng)
+    res = fit_count_model(df, "engagements_public", ["format"], exposure="reach")
+    act = next(a for a in recommend(res, df).actions if a.kind == "format")
+    # image is the most used; two other formats compared -> 97.5% interval
+    assert (act.low, act.high) == pytest.approx(contrast(res, "format", "reel", "image",
+                                                         0.975)[1:])
+    assert "3 formats" in act.evidence
+
+
+def test_timing_sentences_in_turkish(demo_data_dir, edge_data_dir):
+    from smm_nb.analysis.recommend import timing_sentences
+
+    ws = load_client("ledgerline", demo_data_dir)
+    tm = post_timing(prepare_posts(ws.posts, ws.account_daily, ws.config), basis="impressions")
+    en = timing_sentences(tm, "en")
+    assert len(en) == 3 and all("Thursday 18-21" in s for s in en)
+    thin = load_client("month-shop", edge_data_dir)
+    tr = timing_sentences(post_timing(prepare_posts(thin.posts, thin.account_daily,
+                                                    thin.config)), Language("tr"))
+    assert all("veri yetersiz" in s for s in tr)
