@@ -20,7 +20,9 @@ verdict.
 Arms with several comparisons against the control are Holm-corrected; exploratory
 cuts (service line, weekend, time of day) are Benjamini-Hochberg-corrected and are
 leads, not verdicts. Looking at a test before ``planned_posts_per_arm`` is flagged as
-an early look unless the experiment declares a sequential design.
+an early look unless the experiment declares a sequential design; a sequential
+experiment read early is judged at the O'Brien-Fleming alpha-spending level for the
+share of posts in (:func:`obf_alpha`).
 """
 from __future__ import annotations
 
@@ -397,12 +399,30 @@ def analyze_experiment(posts: pd.DataFrame, experiment: Experiment,
     cut_frame = _cuts(d, y, e, arms, cuts)
     n_min = int(arm_table["posts"].min()) if len(arm_table) else 0
     early = (n_min < experiment.planned_posts_per_arm) and not experiment.sequential
-    verdict, winner = _verdict(comparisons, control, n_min, early, min_lift, alpha)
+    level = alpha
+    if experiment.sequential and n_min < experiment.planned_posts_per_arm:
+        level = obf_alpha(n_min / experiment.planned_posts_per_arm, alpha)
+        notes.append(f"sequential design: interim look at {n_min} of "
+                     f"{experiment.planned_posts_per_arm} posts per arm, tested at the "
+                     f"O'Brien-Fleming level {level:.4f} instead of {alpha}")
+    verdict, winner = _verdict(comparisons, control, n_min, early, min_lift, level)
     return ExperimentResult(
         experiment.name, experiment.hypothesis, experiment.platform, experiment.primary_metric,
         control, tuple(arms), experiment.planned_posts_per_arm, experiment.sequential,
         arm_table, comparisons, shares, tests, cut_frame, disp, min_lift, verdict, winner,
         early, METHOD, tuple(notes))
+
+
+def obf_alpha(information: float, alpha: float = 0.05) -> float:
+    """Lan-DeMets O'Brien-Fleming alpha spent by information fraction ``information``.
+
+    A sequential experiment read at an interim look is tested at this level: very
+    strict early (0.0001 at a quarter of the posts), ``alpha`` at the planned end. Using
+    the cumulative spending as the level of the current look is the usual shortcut for
+    a handful of looks; it is exact for a single interim look.
+    """
+    t = min(max(information, 1e-9), 1.0)
+    return float(2 * (1 - stats.norm.cdf(stats.norm.ppf(1 - alpha / 2) / math.sqrt(t))))
 
 
 def _verdict(comp: pd.DataFrame, control: str, n_min: int, early: bool, min_lift: float,

@@ -122,11 +122,19 @@ def test_verdicts_and_early_look(rng):
     assert "early look" in verdict_text(early)
     seq = analyze_experiment(_toy_posts(rng, 20, 1.0), _experiment(60, sequential=True))
     assert not seq.early_look and seq.verdict in ("inconclusive", "no_difference")
+    assert any("O'Brien-Fleming" in n for n in seq.notes)
     none = analyze_experiment(_toy_posts(rng, 2, 1.0), _experiment(2))
     assert none.verdict == "insufficient_data"
     keys = {f.key for f in none.to_findings("tests")}
     assert "tests.t1.lift" in keys
     assert next(f for f in none.to_findings("tests") if f.key == "tests.t1.lift").value is None
+
+
+def test_obrien_fleming_spending():
+    from smm_nb.analysis.experiments import obf_alpha
+    assert obf_alpha(1.0) == pytest.approx(0.05)
+    assert obf_alpha(0.5) == pytest.approx(0.0056, abs=2e-4)  # Lan-DeMets tables
+    assert obf_alpha(0.25) < 1e-4
 
 
 def test_balance_check_flags_a_confounded_arm(rng):
