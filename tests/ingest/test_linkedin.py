@@ -25,3 +25,11 @@ def test_followers_xlsx_and_csv(fixtures, ingest):
     assert d.impressions.iloc[-1] == 900
     assert any("Job function" in w for w in r.warnings)
     assert set(r.tables["audience"].dimension) == {"city"}
+
+
+def test_visitors_csv_joins_the_same_days(fixtures, ingest):
+    r = ingest(fixtures / LI / "ledgerline_content_1762300000000.xlsx",
+               fixtures / LI / "ledgerline_visitors_1762300000000.csv")
+    d = r.tables["account_daily"].set_index("date")
+    assert d.profile_visits.tolist() == [31, 27]  # unique visitors, all pages
+    assert d.impressions.tolist() == [1234, 1269]  # columns of both files unioned

@@ -33,3 +33,22 @@ def test_overview_files_utf16(fixtures, ingest):
     assert ig.reach.tolist() == [1500, 1620] and ig.follower_gains.tolist() == [12, 9]
     assert d.loc["facebook"].impressions.tolist() == [4000]  # platform from the file name
     assert len(d) == 3  # two files, same days: one row a day
+
+
+def test_bad_value_and_unknown_post_type_name_the_cell(tmp_path, fixtures, ingest):
+    import pytest
+
+    from smm_nb.errors import ExportError
+
+    src = (fixtures / MBS / "Nov-01-2026_Nov-20-2026_1234567890.csv").read_text(
+        encoding="utf-8-sig")
+    bad = tmp_path / "content.csv"
+    bad.write_text(src.replace(",520,", ",lots,"), encoding="utf-8")
+    with pytest.raises(ExportError) as e:
+        ingest(bad)
+    assert (e.value.row, e.value.column, e.value.value) == (4, "Reach", "lots")
+    assert "content.csv" in str(e.value)
+    bad.write_text(src.replace("IG carousel", "IG hologram"), encoding="utf-8")
+    with pytest.raises(ExportError) as e:
+        ingest(bad)
+    assert (e.value.row, e.value.column) == (3, "Post type") and "unknown post type" in str(e.value)
