@@ -122,9 +122,9 @@ def timing_heatmap(timing, platform: str | None = None, lang=None) -> Figure:
                  f"{label}: en iyi zaman {wd} {best['hour_block']}, olağan oranın "
                  f"{best['lift']:.2f} katı (küçültme sonrası {best['shrunk_lift']:.2f})")
     note = text(lang, f"{timing.definition}; lift over the platform rate, shrunk toward 1 "
-                f"(empirical Bayes); blank = fewer than {timing.min_posts} posts",
+                f"(empirical Bayes); grey n=k = fewer than {timing.min_posts} posts, insufficient data",
                 f"{defn(timing.definition, lang)}; platform oranına göre artış, 1'e doğru küçültülmüş "
-                f"(ampirik Bayes); boş = {timing.min_posts} gönderiden az")
+                f"(ampirik Bayes); gri n=k = {timing.min_posts} gönderiden az, yetersiz veri")
     fig, ax = figure(title, note)
     mat = np.full((7, len(BLOCKS)), np.nan)
     for r in ok.itertuples():
@@ -137,6 +137,10 @@ def timing_heatmap(timing, platform: str | None = None, lang=None) -> Figure:
                 dark = abs(np.log(mat[i, j])) > 0.6 * span
                 ax.text(j, i, f"{mat[i, j]:.2f}", ha="center", va="center", fontsize=7,
                         color="white" if dark else "black")
+    thin = cells[(cells["status"] != "ok") & (cells["n"] > 0)]
+    for r in thin.itertuples():  # posts exist but too few to judge: say so in the cell
+        ax.text(BLOCKS.index(r.hour_block), int(r.weekday), f"n={int(r.n)}", ha="center",
+                va="center", fontsize=6.5, color="#999999")
     ax.set_yticks(range(7))
     ax.set_yticklabels(WEEKDAY_SHORT[code(lang)])
     ax.set_xticks(range(len(BLOCKS)))

@@ -225,3 +225,38 @@ def response_time_chart(cm, lang=None) -> Figure:
     ax.set_xlabel(text(lang, "hours to first reply", "ilk yanıta kadar saat"))
     ax.set_xlim(left=0)
     return finish(fig)
+
+
+def competitor_followers_chart(cc, lang=None) -> Figure:
+    """Followers of the client and each competitor, indexed to 100 at the start of the
+    common period, per platform with competitors (the one with most accounts)."""
+    t = text(lang, "Follower growth against competitors", "Rakiplere göre takipçi büyümesi")
+    if not cc.available or cc.followers.empty:
+        return empty(t, cc.reason or text(lang, "No follower counts to compare.",
+                                          "Karşılaştırılacak takipçi sayısı yok."))
+    plat = cc.frame.groupby("platform").size().idxmax()
+    f = cc.frame[cc.frame["platform"] == plat]
+    client = f[f["is_client"]].iloc[0]
+    others = f[~f["is_client"]]
+    best = others.loc[others["growth_pct"].idxmax()] if len(others) else None
+    title = text(lang, f"{name(plat)}: client followers {client['growth_pct']:+.0%} vs "
+                 f"{best['account']} {best['growth_pct']:+.0%}" if best is not None else t,
+                 f"{name(plat)}: müşteri takipçileri {client['growth_pct']:+.0%}, "
+                 f"{best['account']} {best['growth_pct']:+.0%}" if best is not None else t)
+    fig, ax = figure(title, text(lang, f"followers, 100 = {cc.start.date()}; "
+                                 "competitor counts as their export gives them",
+                                 f"takipçi, 100 = {cc.start.date()}"))
+    fol = cc.followers[(cc.followers["platform"] == plat)]
+    fol = fol[(pd.to_datetime(fol["date"]) >= cc.start) & (pd.to_datetime(fol["date"]) <= cc.end)]
+    for i, (acc, g) in enumerate(fol.groupby("account", sort=True)):
+        g = g.sort_values("date")
+        base = g["followers"].iloc[0]
+        lbl = text(lang, "client", "müşteri") if acc == "client" else acc
+        ax.plot(pd.to_datetime(g["date"]), 100 * g["followers"] / base, label=lbl,
+                lw=2.2 if acc == "client" else 1.2,
+                color=color(plat) if acc == "client" else ["#8c8c8c", "#c9a227", "#7f6a93"][i % 3])
+    ax.set_ylabel(text(lang, "followers (index, start = 100)", "takipçi (endeks, başlangıç = 100)"))
+    ax.set_xlabel(text(lang, "date", "tarih"))
+    month_axis(ax)
+    ax.legend(loc="upper left")
+    return finish(fig)
