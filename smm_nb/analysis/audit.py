@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from smm_nb.analysis.metrics import DENOMINATOR_LABEL, _slug, definition
+from smm_nb.analysis.metrics import _slug, definition
 from smm_nb.analysis.prepare import ER_BASES
 from smm_nb.model.config import ClientConfig
 from smm_nb.report.findings import Finding
@@ -383,7 +383,7 @@ def monthly_trend(posts: pd.DataFrame, basis: str = "reach", n_boot: int = 500,
                   seed: int = 0, min_posts: int = 3) -> MonthlyTrend:
     """Monthly rate per platform and a log-linear trend fitted to the posts (negative
     binomial with log exposure, month index as regressor, HC1 errors)."""
-    from smm_nb.analysis.metrics import engagement_rates, fit_rate_model  # noqa: F401
+    from smm_nb.analysis.metrics import engagement_rates
 
     rates = engagement_rates(posts, by=("platform", "month"), bases=(basis,),
                              statistics=("ratio",), n_boot=n_boot, seed=seed).frame
@@ -429,5 +429,4 @@ def _log_slope(num: np.ndarray, den: np.ndarray, x: np.ndarray) -> tuple[float, 
 
 
 __all__ = ["Activity", "Growth", "MonthlyTrend", "Presence", "TopPosts", "activity",
-           "data_end", "growth", "monthly_trend", "presence", "top_posts",
-           "DENOMINATOR_LABEL"]
+           "data_end", "growth", "monthly_trend", "presence", "top_posts"]

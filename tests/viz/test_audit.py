@@ -36,7 +36,9 @@ def test_charts_state_their_finding(nordwind, lang):
             V.growth_chart(A.growth(ws.account_daily), L),
             V.share_of_voice_chart(C.compare_competitors(ws.competitors, posts,
                                                          ws.account_daily), L),
-            V.response_time_chart(CM.community(ws.messages, n_boot=100), L)]
+            V.response_time_chart(CM.community(ws.messages, n_boot=100), L),
+            V.competitor_followers_chart(C.compare_competitors(ws.competitors, posts,
+                                                               ws.account_daily), L)]
     for fig in figs:
         assert isinstance(fig, Figure)
         title = _title(fig)
