@@ -257,9 +257,10 @@ def post_timing(posts_prepared: pd.DataFrame, basis: str = "reach", min_posts: i
     kappa = (mg["res2"].sum() / mg["exp2"].sum()).reindex(plat.index)
     # Without any cell of two posts fall back on one post per cell around the platform
     # rate: wider, but still an honest variance.
-    fallback = pg.apply(lambda x: float(np.sum((x["e"] - x["d"] * x["e"].sum() / x["d"].sum()) ** 2)
-                                        / max(np.sum((x["d"] * x["e"].sum() / x["d"].sum()) ** 2),
-                                              1e-12)), include_groups=False)
+    expected = df["d"] * df["platform"].map(plat["rate"]).astype("float64")
+    fb = pd.DataFrame({"platform": df["platform"], "r2": (df["e"] - expected) ** 2,
+                       "x2": expected ** 2}).groupby("platform")[["r2", "x2"]].sum()
+    fallback = (fb["r2"] / fb["x2"].clip(lower=1e-12)).reindex(plat.index)
     plat["kappa"] = kappa.fillna(fallback).astype(float)
 
     cells = cells.merge(plat[["rate", "kappa"]].rename(columns={"rate": "platform_rate"}),

@@ -105,3 +105,12 @@ def test_planted_best_window_recovered(demo_data_dir, client):
     assert pooled.low <= bw["er_multiplier"] <= pooled.high
     top = r.pooled_best(k=1).iloc[0]
     assert (top["weekday"], top["hour_block"]) == (bw["weekday"], block)
+
+
+def test_no_posts_gives_an_empty_grid_and_a_reason():
+    df = _frame([]).astype({"weekday": "int64", "engagements_public": "float64",
+                            "reach": "int64"})
+    r = post_timing(df)
+    assert r.best_windows().empty
+    f = r.to_findings("t")
+    assert [x.key for x in f] == ["t.best.all"] and f[0].value is None
