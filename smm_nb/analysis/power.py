@@ -146,7 +146,7 @@ class TestPlan:
     def summary_frame(self) -> pd.DataFrame:
         from smm_nb.analysis.baseline import tidy
 
-        return tidy(self.frame.drop(columns=["info_per_post"]))
+        return tidy(self.frame.drop(columns=["info_per_post"], errors="ignore"))
 
     def to_findings(self, key: str, lang=None) -> list:
         from smm_nb.report.findings import Finding

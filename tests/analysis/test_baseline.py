@@ -81,3 +81,18 @@ def test_demo_baselines(demo_data_dir):
     check = setup_checklist(posts, ws.account_daily, ws.config).frame.set_index("platform")
     assert check.loc["facebook", "first_post"] >= dt.date(2026, 10, 9)
     assert check.loc["instagram", "target_posts_per_week"] == 4
+
+
+def test_client_without_posts_or_daily_data_says_so():
+    from smm_nb.analysis.its import interrupted_time_series, its_sentences
+    from smm_nb.analysis.power import plan_tests
+    from smm_nb.model.schemas import ACCOUNT_DAILY, POSTS
+
+    cfg = _config()
+    posts = prepare_posts(POSTS.empty(), None, cfg)
+    b = baseline(posts, ACCOUNT_DAILY.empty(), cfg)
+    assert b.frame["value"].isna().all() and b.frame["note"].str.len().gt(0).all()
+    assert all(f.value is None for f in b.to_findings("baseline"))
+    assert plan_tests(posts, "er_reach").summary_frame().empty
+    its = interrupted_time_series(ACCOUNT_DAILY.empty(), cfg)
+    assert its.effects == () and "No daily account data" in its_sentences(its)[0]
