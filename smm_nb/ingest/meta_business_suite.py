@@ -33,6 +33,11 @@ POST_TYPE = {"ig image": "image", "ig carousel": "carousel", "ig reel": "reel",
              "stories": "story", "story": "story"}
 
 
+COUNT_COLUMNS = ("Impressions", "Views", "Reach", "Likes", "Reactions", "Comments", "Shares",
+                 "Saves", "Link clicks", "Total clicks", "3-second video views", "Plays",
+                 "Follows", "Duration (sec)")
+
+
 class MetaBusinessSuiteContent:
     name = "meta-business-suite-content"
     description = ("Meta Business Suite content export, Facebook or Instagram (Post ID, "
@@ -43,7 +48,7 @@ class MetaBusinessSuiteContent:
         return has_columns(h, "Post ID", "Publish time", "Permalink", "Post type")
 
     def read(self, probe: FileProbe, ctx: IngestContext) -> AdapterOutput:
-        t = read_table(probe)
+        t = read_table(probe, numeric=COUNT_COLUMNS)
         cols_low = {normalize(c) for c in t.columns}
         types = text(t, "Post type").str.lower()
         if {"account username", "account id"} & cols_low:

@@ -126,7 +126,8 @@ def probe_lines(probe: FileProbe) -> list[str]:
 
 
 def read_table(probe: FileProbe, *, header_row: int = 1, skip_after_header: int = 0,
-               sheet: str | int | None = None, sep: str | None = None) -> RawTable:
+               sheet: str | int | None = None, sep: str | None = None,
+               numeric: Iterable[str] = ()) -> RawTable:
     """Read one table of a CSV (any encoding) or spreadsheet as text cells.
 
     Parameters
@@ -139,6 +140,10 @@ def read_table(probe: FileProbe, *, header_row: int = 1, skip_after_header: int 
         row of metric descriptions); they are not data and not counted as skipped.
     sheet:
         sheet name or index for ``.xls`` / ``.xlsx`` files.
+    numeric:
+        columns expected to hold numbers: pandas reads them as numbers directly (much
+        faster); a column holding anything else (``"12,400"``, ``-``, a typo) comes back
+        as text and goes through the careful path, so errors still name the cell.
     """
     path = probe.path
     if probe.encoding is None:
@@ -150,8 +155,15 @@ def read_table(probe: FileProbe, *, header_row: int = 1, skip_after_header: int 
         sep = sniff_delimiter(text_head if not sep_line else text_head)
     if sep_line:
         header_row += 1
+    dtype: type | dict = str
+    wanted = {normalize(n) for n in numeric}
+    if wanted and not skip_after_header:
+        lines = text_head.splitlines()
+        if len(lines) >= header_row:
+            names = header_cells(lines[header_row - 1], sep)
+            dtype = {n: str for n in names if normalize(n) not in wanted}
     try:
-        df = pd.read_csv(path, encoding=probe.encoding, sep=sep, dtype=str,
+        df = pd.read_csv(path, encoding=probe.encoding, sep=sep, dtype=dtype,
                          keep_default_na=False, na_filter=False, header=header_row - 1,
                          skip_blank_lines=False, engine="c", quotechar='"',
                          encoding_errors="strict", on_bad_lines="error")
