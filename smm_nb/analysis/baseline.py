@@ -36,6 +36,12 @@ METRIC_WORDS = {
                        "etkileşim oranı (etkileşim / gösterim)"),
     "er_followers": ("engagement rate (engagements / followers)",
                      "etkileşim oranı (etkileşim / takipçi)"),
+    "er_reach_pooled": ("pooled engagement rate (all engagements / all reach)",
+                        "toplam etkileşim oranı (tüm etkileşim / tüm erişim)"),
+    "er_impressions_pooled": ("pooled engagement rate (all engagements / all impressions)",
+                              "toplam etkileşim oranı (tüm etkileşim / tüm gösterim)"),
+    "er_followers_pooled": ("pooled engagement rate (all engagements / follower-posts)",
+                            "toplam etkileşim oranı (tüm etkileşim / takipçi)"),
 }
 MIN_POSTS = 5
 MIN_DAYS = 7
@@ -178,6 +184,11 @@ class Baseline:
         last = self.end - dt.timedelta(days=1)  # end is exclusive
         d0, d1 = ((L.date(self.start), L.date(last)) if hasattr(L, "date")
                   else (str(self.start), str(last)))
+        if r.metric.endswith("_pooled"):
+            return L.text(en=f"{plat} {en}: {fmt(r.value)} (95% CI {fmt(r.low)}–{fmt(r.high)}), "
+                             f"{d0} to {d1}.",
+                          tr=f"{plat} {tr}: {fmt(r.value)} (%95 GA {fmt(r.low)}–"
+                             f"{fmt(r.high)}), {d0} – {d1}.")
         word_en = "rate" if r.metric == "posts_per_week" else "median"
         word_tr = "oran" if r.metric == "posts_per_week" else "medyan"
         return L.text(
@@ -244,6 +255,7 @@ def baseline(posts: pd.DataFrame, daily: pd.DataFrame | None, config: ClientConf
             x = g[col].astype("Float64").astype(float).dropna().to_numpy() if col in g else \
                 np.array([])
             rows.append(_summary(plat, metric, x, basis_text, MIN_POSTS, "posts", n_boot, seed))
+        rows.append(_pooled(plat, g, basis, n_boot, seed))
         net = _net_growth(dd)
         rows.append(_summary(plat, "follower_growth_per_day", net,
                              "net new followers per day (gains - losses), median of days; "
@@ -276,6 +288,34 @@ def _summary(plat, metric, x, basis, min_n, what, n_boot, seed, block=1):
     q1, med, q3 = np.quantile(x, [0.25, 0.5, 0.75])
     return {"platform": plat, "metric": metric, "n": int(x.size), "value": float(med),
             "q1": float(q1), "q3": float(q3), "low": lo, "high": hi, "basis": basis, "note": ""}
+
+
+def _pooled(plat, g, basis, n_boot, seed):
+    """The ratio-of-sums engagement rate: with small accounts most posts have no
+    engagement at all and the median of post rates is 0, while the pooled rate still
+    says how much the audience engages."""
+    from smm_nb.analysis.prepare import ER_BASES
+
+    metric = f"er_{basis}_pooled"
+    text = f"{ER_DEFINITION}: sum over posts / sum of {basis} (ratio of sums); post bootstrap"
+    den_col = ER_BASES[basis]
+    if g.empty or den_col not in g:
+        return _row(plat, metric, 0, np.nan, "insufficient data: no posts", text)
+    num = g["engagements_public"].astype("Float64").astype(float).to_numpy()
+    den = g[den_col].astype("Float64").astype(float).to_numpy()
+    ok = np.isfinite(num) & np.isfinite(den) & (den > 0)
+    num, den = num[ok], den[ok]
+    if num.size < MIN_POSTS:
+        return _row(plat, metric, int(num.size), np.nan,
+                    f"insufficient data: {num.size} posts in the launch window "
+                    f"(at least {MIN_POSTS} needed)", text)
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, num.size, size=(n_boot, num.size))
+    boot = num[idx].sum(axis=1) / den[idx].sum(axis=1)
+    return {"platform": plat, "metric": metric, "n": int(num.size),
+            "value": float(num.sum() / den.sum()), "q1": np.nan, "q3": np.nan,
+            "low": float(np.quantile(boot, 0.025)), "high": float(np.quantile(boot, 0.975)),
+            "basis": text, "note": ""}
 
 
 # --------------------------------------------------------------------------- setup

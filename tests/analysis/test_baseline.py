@@ -58,6 +58,9 @@ def test_baseline_matches_hand_computation(rng):
     er = (inside["likes"] / inside["reach"]).astype(float)  # comments are all 0
     assert f.loc[("instagram", "er_reach"), "value"] == pytest.approx(np.median(er))
     assert "median of posts" in f.loc[("instagram", "er_reach"), "basis"]
+    pooled = f.loc[("instagram", "er_reach_pooled")]
+    assert pooled["value"] == pytest.approx(inside["likes"].sum() / inside["reach"].sum())
+    assert pooled["low"] < pooled["value"] < pooled["high"]
     weeks = 28 / 7
     assert f.loc[("instagram", "posts_per_week"), "value"] == pytest.approx(len(inside) / weeks)
     # facebook has no posts and no daily data: said, not invented
