@@ -135,18 +135,20 @@ def persona_fit(audience: pd.DataFrame, config: ClientConfig) -> PersonaFit:
             share = share / share.sum() if share.sum() > 0 else share
             member = _membership(dim, d["bucket"], values)
             inside = float(np.sum(share * member))
-            target = member / member.sum() if member.sum() > 0 else member
+            seen = {_norm(x) for x in d["bucket"]}
+            absent = [v for v in values if dim != "age" and _norm(v) not in seen]
+            if dim == "age":  # the persona's years spread over the overlapping buckets
+                target = member / member.sum() if member.sum() > 0 else member
+            else:  # each named group weighs 1/k, including groups the export lacks
+                target = member / len({_norm(v) for v in values})
             gap = share - target
-            dis = 0.5 * float(np.sum(np.abs(gap)))
+            # Named groups missing from the export are all gap (audience share 0).
+            dis = 0.5 * (float(np.sum(np.abs(gap))) + float(1 - np.sum(target)))
             k = int(np.argmax(np.abs(gap)))
             b = str(d["bucket"].iloc[k])
             largest = (f"{b}: {share[k]:.0%} of the audience vs {target[k]:.0%} target"
                        + ("" if member[k] > 0 else " (outside the persona)"))
-            # Persona buckets the platform does not report at all are a gap too.
-            seen = {_norm(x) for x in d["bucket"]}
-            absent = [v for v in values if dim != "age" and _norm(v) not in seen]
             if absent:
-                dis = min(1.0, dis + 0.5 * len(absent) / max(len(values), 1))
                 largest += f"; not in the audience export: {', '.join(absent)}"
             rows.append({"platform": plat, "dimension": dim, "share_inside": inside,
                          "dissimilarity": dis, "largest_gap": largest})

@@ -40,6 +40,9 @@ def test_persona_fit_by_hand():
     assert f.loc["gender", "share_inside"] == pytest.approx(0.6)
     assert f.loc["country", "share_inside"] == pytest.approx(0.7)
     assert "AT" in f.loc["country", "largest_gap"]  # named persona country not in export
+    # target DE .5, AT .5 (absent), PL 0: D = .5 * (.2 + .3 + .5)
+    assert f.loc["country", "dissimilarity"] == pytest.approx(0.5)
+    assert f.loc["gender", "dissimilarity"] == pytest.approx(0.4)
     # no age_gender table: marginals multiplied, location independent
     assert fit.combined.iloc[0]["share_inside"] == pytest.approx(0.8 * 0.6 * 0.7)
     assert "independent" in fit.combined.iloc[0]["method"]
