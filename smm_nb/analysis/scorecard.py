@@ -53,7 +53,9 @@ class Scorecard:
             return pd.DataFrame(columns=["platform"])
         f = self.frame.assign(cell=self.frame["status"] + ": " + self.frame["reason"])
         wide = f.pivot(index="platform", columns="area", values="cell")
-        return wide[[a for a in AREAS if a in wide.columns]].reset_index()
+        wide = wide[[a for a in AREAS if a in wide.columns]].reset_index()
+        wide.columns.name = None
+        return wide
 
     def status(self, platform: str, area: str) -> str:
         f = self.frame[(self.frame["platform"] == platform) & (self.frame["area"] == area)]
