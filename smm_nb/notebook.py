@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from smm_nb.model.workspace import Workspace, load_client
+from smm_nb.report.display import set_language
 from smm_nb.report.findings import Finding, FindingsRecorder
 from smm_nb.report.language import Language
 
@@ -35,6 +36,7 @@ def open_notebook(client: str, notebook: str, data_dir: str | Path | None = None
     """
     ws = load_client(client, data_dir)
     lang = Language(ws.config.language)
+    set_language(lang.code)  # tables shown from here on use the report's language
     try:
         from smm_nb.viz.theme import apply_theme
 

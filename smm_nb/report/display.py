@@ -11,6 +11,62 @@ from typing import Any
 
 import pandas as pd
 
+from smm_nb.report.table_labels import header_label, value_label
+
+#: The report language of the current notebook (set by ``open_notebook``).
+_LANGUAGE = "en"
+
+
+def set_language(code: str) -> None:
+    """Make tables shown from now on use ``code``'s headers and words."""
+    global _LANGUAGE
+    _LANGUAGE = code
+
+
+#: Columns holding free text (captions, names, explanations) are never word-translated.
+_FREE_TEXT = {"text", "caption", "handle", "name", "account", "campaign", "source",
+              "source_file", "note", "reason", "evidence", "why", "url", "profile_url"}
+
+
+def _number(v: float, language: str) -> str | None:
+    """Locale-aware: ``1,234.5`` / ``1.234,5``; small values keep two significant digits
+    (a p-value of 0.00012 must not print as 0)."""
+    import math
+
+    from babel.numbers import format_decimal
+
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    locale = "tr_TR" if language == "tr" else "en_US"
+    if not math.isfinite(v):
+        return str(v)
+    if v != 0 and abs(v) < 0.01:
+        return format_decimal(float(f"{v:.2g}"), format="0.##########", locale=locale)
+    return format_decimal(round(v, 3), format="#,##0.###", locale=locale)
+
+
+def localize_table(df: pd.DataFrame, language: str | None = None) -> pd.DataFrame:
+    """Headers humanised and translated, known one-word cells translated (a new frame)."""
+    language = language or _LANGUAGE
+    columns = {}
+    for i, name in enumerate(df.columns):
+        col = df.iloc[:, i]
+        wordy = col.dtype == object or pd.api.types.is_string_dtype(col.dtype) \
+            or pd.api.types.is_bool_dtype(col.dtype)
+        if language != "en" and wordy and str(name) not in _FREE_TEXT:
+            col = col.astype(object).map(lambda v: value_label(v, language))
+        elif pd.api.types.is_float_dtype(col.dtype):
+            col = col.map(lambda v: _number(v, language))
+        columns[i] = col
+    out = pd.DataFrame(columns, index=df.index)
+    if isinstance(df.columns, pd.MultiIndex):
+        out.columns = df.columns.map(lambda t: tuple(header_label(x, language) for x in t))
+    else:
+        out.columns = [header_label(c, language) for c in df.columns]
+    if df.index.name is not None:
+        out.index.name = header_label(df.index.name, language)
+    return out
+
 
 def _display(obj: Any) -> None:
     try:
@@ -35,7 +91,8 @@ class SafeHTML:
 
 
 def table_html(df: pd.DataFrame, caption: str | None = None, index: bool = False) -> SafeHTML:
-    body = df.to_html(escape=True, index=index, border=0, classes="smm-table", na_rep="–")
+    body = localize_table(df).to_html(escape=True, index=index, border=0, classes="smm-table",
+                                      na_rep="–")
     if caption:
         body = f'<p class="smm-caption"><strong>{html.escape(caption)}</strong></p>' + body
     return SafeHTML(body)
