@@ -48,6 +48,18 @@ def test_ar1_gls_matches_sarimax(rng):
     np.testing.assert_allclose(bse, gls.bse * math.sqrt((n - 3) / (n - 4)), rtol=1e-6)
 
 
+def test_missing_days_are_handled_as_gaps(rng):
+    n = 100
+    days = np.sort(rng.choice(130, n, replace=False))
+    X = np.column_stack([np.ones(n), days / 7, (days >= 60).astype(float)])
+    y = X @ [3.0, 0.01, 0.5] + rng.normal(0, 0.2, n)
+    params, bse, rho = ar1_gls(y, X, days)
+    # GLS with the AR(1) covariance on the irregular days: rho ** |d_i - d_j|
+    gls = sm.GLS(y, X, sigma=rho ** np.abs(days[:, None] - days[None, :])).fit()
+    np.testing.assert_allclose(params, gls.params, rtol=1e-6)
+    np.testing.assert_allclose(bse, gls.bse * math.sqrt((n - 3) / (n - 4)), rtol=1e-5)
+
+
 def test_level_shift_recovered_and_null_mostly_not_significant(rng):
     d, t0 = _series(rng, level=2.0)
     e = fit_its(d, "reach", Event("launch", t0, "launch"), "instagram")
