@@ -3,19 +3,19 @@
 For each platform, daily metric (reach, impressions, follower gains) and event (the
 launch date, and every dated ``plan_changes`` entry of ``client.yaml``) we fit
 
-    log E[y_t] = b0 + b1 t + b2 after_t + b3 (t - t0) after_t + weekday_t
+    log y_t = b0 + b1 t + b2 after_t + b3 (t - t0) after_t + weekday_t + e_t
 
-on the log scale (``log(1 + y)`` when a day has zero) with AR(1) errors fitted by
-exact maximum likelihood (:func:`ar1_gls`, checked against statsmodels ``SARIMAX``),
-because a good day is followed by good
-days. Newey-West (HAC) errors were the first choice, but with a step regressor and a
-few months of days they are too narrow: in 200 simulated series with AR(0.5) noise
-their 95 % interval covered the true level change only 73-80 % of the time (7 or 14
-lags, OLS or Poisson), against 94 % for AR(1) errors with a t reference (1000 series). ``exp(b2)`` is the **level change** at
-the event (x3 = three times the level the earlier trend predicted), ``exp(b3)`` the
-change in weekly growth (t is in weeks). When the level change is not significant the result says "no measurable
-change yet" together with the smallest change the data could have shown (80 % power,
-5 % level): a valid and expected answer in the launch phase.
+(``log(1 + y)`` when a day has zero) with AR(1) errors ``e_t`` fitted by exact maximum
+likelihood (:func:`ar1_gls`, checked against statsmodels ``SARIMAX``), because a good day
+is followed by good days. Newey-West (HAC) errors were the first choice, but with a step
+regressor and a few months of days they are too narrow: in 200 simulated series with
+AR(0.5) noise their 95 % interval covered the true level change only 73-80 % of the time
+(7 or 14 lags, OLS or Poisson), against 94 % for AR(1) errors with a t reference (1000
+series). ``exp(b2)`` is the **level change** at the event (x3 = three times the level the
+earlier trend predicted), ``exp(b3)`` the change in weekly growth (t is in weeks). When
+the level change is not significant the result says "no measurable change yet" together
+with the smallest change the data could have shown (80 % power, 5 % level): a valid and
+expected answer in the launch phase.
 
 The window is up to 12 weeks either side of the event (for the launch: until the
 management phase starts); at least 14 days are needed on each side. An account whose
@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np

@@ -51,8 +51,9 @@ def lift_chart(res: ExperimentsResult | ExperimentResult, lang=None,
                                                 if early else ""), va="center", fontsize=8)
     ax.set_xscale("log")
     ticks = [0.5, 0.67, 0.8, 1, 1.25, 1.5, 2]
-    lo_all = min(r[2] for r in rows if np.isfinite(r[2])) if any(np.isfinite(r[2]) for r in rows) else 0.5
-    hi_all = max(r[3] for r in rows if np.isfinite(r[3])) if any(np.isfinite(r[3]) for r in rows) else 2
+    lows = [r[2] for r in rows if np.isfinite(r[2])]
+    highs = [r[3] for r in rows if np.isfinite(r[3])]
+    lo_all, hi_all = (min(lows) if lows else 0.5), (max(highs) if highs else 2.0)
     ax.set_xlim(min(lo_all, 1 / lift) / 1.1, max(hi_all, lift) * 1.35)
     ax.set_xticks([t for t in ticks if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]])
     ax.xaxis.set_major_formatter(lambda x, _: f"×{x:g}")

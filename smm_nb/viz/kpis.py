@@ -54,7 +54,9 @@ def kpi_bullets(status: KpiStatus, lang=None) -> Figure:
             ax.plot([min(a, xmax), min(b, xmax)], [i + 0.28, i + 0.28], color="#333333",
                     lw=1)
         ax.text(min(right, xmax - 0.35) + 0.02, i - 0.28, f"{_fmt(r.value, r.metric)} / "
-                f"{_fmt(r.target, r.metric)} · {_t(lang, r.status, STATUS_TR.get(r.status, r.status))}", va="center", fontsize=8)
+                f"{_fmt(r.target, r.metric)} · "
+                f"{_t(lang, r.status, STATUS_TR.get(r.status, r.status))}",
+                va="center", fontsize=8)
     ax.axvline(1.0, color="#222222", lw=2)
     ax.set_xlim(0, xmax)
     ax.xaxis.set_major_formatter(lambda x, _: f"{x:.0%}")

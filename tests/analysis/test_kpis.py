@@ -1,5 +1,4 @@
 """KPIs: targets from client.yaml and 03's proposals, current values against targets."""
-import numpy as np
 import pandas as pd
 import pytest
 
