@@ -383,6 +383,11 @@ def _parse_dates(s: pd.Series, formats: Iterable[str], dayfirst: bool) -> pd.Ser
         if isinstance(parsed.dtype, pd.DatetimeTZDtype):
             parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
         ok = parsed.notna()
+        if bool(ok.all()) and len(parsed) == len(out):
+            # the usual case: one format reads the whole column
+            out = parsed.astype("datetime64[ns]")
+            todo = pd.Series(False, index=s.index)
+            break
         out.loc[ok[ok].index] = parsed[ok].astype("datetime64[ns]")
         todo = todo & out.isna()
     if todo.any():
@@ -448,7 +453,9 @@ def to_timestamp(table: RawTable, column: str, export_tz: str, client_tz: str,
     as the first occurrence, as the platforms do not say which one they meant.
     """
     s = table.frame[column].astype("string").str.strip()
-    has_offset = s.str.contains(r"(?:[+-]\d\d:?\d\d|Z|UTC|GMT)$", regex=True).fillna(False)
+    has_offset = pd.Series(pc.fill_null(pc.match_substring_regex(
+        _arrow_strings(s), r"(?:[+-]\d\d:?\d\d|Z|UTC|GMT)$"), False).to_numpy(
+        zero_copy_only=False), index=s.index)
     out = pd.Series(pd.NaT, index=s.index, dtype=f"datetime64[ns, {client_tz}]")
     if has_offset.any():
         sub = s[has_offset].str.replace(r"\s*(UTC|GMT)$", "+0000", regex=True)
@@ -459,7 +466,11 @@ def to_timestamp(table: RawTable, column: str, export_tz: str, client_tz: str,
                                           utc=True)
         out.loc[has_offset] = parsed.dt.tz_convert(client_tz)
     local = ~has_offset
-    if local.any():
+    if local.all():
+        naive = _parse_dates(s, formats, dayfirst=False)
+        out = naive.dt.tz_localize(export_tz, ambiguous=np.ones(len(naive), dtype=bool),
+                                   nonexistent="shift_forward").dt.tz_convert(client_tz)
+    elif local.any():
         naive = _parse_dates(s[local], formats, dayfirst=False)
         aware = naive.dt.tz_localize(export_tz, ambiguous=np.ones(len(naive), dtype=bool),
                                      nonexistent="shift_forward")
