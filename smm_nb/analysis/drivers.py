@@ -225,7 +225,8 @@ class DriverResult:
         return head
 
     def to_findings(self, key: str) -> list[Finding]:
-        basis = (f"negative binomial (NB2) model of {OUTCOME_LABELS.get(self.outcome, self.outcome)}"
+        label = OUTCOME_LABELS.get(self.outcome, self.outcome)
+        basis = (f"negative binomial (NB2) model of {label}"
                  + (f" per {self.exposure}" if self.exposure else "")
                  + "; rate ratio against the reference level, 95% Wald CI")
         if not self.ok:

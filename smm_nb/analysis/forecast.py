@@ -9,9 +9,12 @@ that its simulated paths start from a *draw* of the current level and slope (the
 filter's state distribution), so the uncertainty about today's growth rate is carried
 into the forecast. Paths of the single-source ETS model start from point estimates: in
 the backtest on the demo clients their 80% intervals for the follower count held the
-truth on only 30-60% of days, against about 75-85% for this model. Reach and impressions are modelled on the log scale
-(their noise grows with their level; the forecast is the median of the back-transformed
-paths). Net follower adds are modelled as they are (they can be negative), and the
+truth on only 30-60% of days, against about 75-80% for this model.
+
+Reach and impressions are modelled on the log scale with a drifting level and the weekly
+pattern, no slope (their noise grows with their level, and a drifting slope on the log
+scale compounds into absurd 90-day ranges; the forecast is the median of the
+back-transformed paths). Net follower adds are modelled as they are (they can be negative), and the
 follower count is the last count plus the cumulative simulated adds, so its interval
 widens as it should.
 
@@ -184,8 +187,8 @@ class ForecastResult:
                 f"Caution for {b.platform}: in the backtest the 80% range held the truth on only "
                 f"{lang.percent(b.coverage80, 0)} of days, so read its range as too narrow.",
                 f"{b.platform} için dikkat: geriye dönük testte %80 aralık gerçeği günlerin "
-                f"yalnızca {lang.percent(b.coverage80, 0)} kadarında içerdi; aralığı olduğundan dar "
-                f"kabul edin."))
+                f"yalnızca {lang.percent(b.coverage80, 0)} kadarında içerdi; aralığı "
+                f"olduğundan dar kabul edin."))
         return " ".join(out)
 
     def to_findings(self, key: str) -> list[Finding]:
