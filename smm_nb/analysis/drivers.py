@@ -96,9 +96,9 @@ class HoldoutCheck:
     def summary_frame(self) -> pd.DataFrame:
         return pd.DataFrame({
             "forecast": ["model", "naive"],
-            "MAE": [self.mae_model, self.mae_naive],
-            "MAPE": [self.mape_model, self.mape_naive],
-            "median APE": [self.mdape_model, self.mdape_naive],
+            "MAE": [round(self.mae_model, 1), round(self.mae_naive, 1)],
+            "MAPE": [round(self.mape_model, 3), round(self.mape_naive, 3)],
+            "median APE": [round(self.mdape_model, 3), round(self.mdape_naive, 3)],
             "posts tested": [self.n_test, self.n_test],
         })
 
