@@ -15,7 +15,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 PARAMETERS = '''client = "nordwind-shop"      # the client's slug: change it to open another client
-data_dir = None                 # None = the data/ folder of this project
+data_dir = None                 # None: the data/ folder of this project
 findings_path = None            # set by `smm-nb run`; None keeps findings in memory'''
 
 

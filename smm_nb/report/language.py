@@ -41,7 +41,11 @@ class Language:
         """``x`` is a ratio (0.041 -> 4.1%)."""
         if x is None or (isinstance(x, float) and not math.isfinite(x)):
             return "–"
-        pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+        # the locale's own pattern puts the sign where readers expect it (tr: %4,1)
+        from babel import Locale
+
+        base = Locale.parse(self.locale).percent_formats[None].pattern
+        pattern = base.replace("#,##0", "#,##0" + ("." + "0" * digits if digits else ""), 1)
         return format_percent(x, format=pattern, locale=self.locale)
 
     def ratio(self, x: float | None, digits: int = 2) -> str:

@@ -27,7 +27,7 @@ def test_format_table_by_hand():
                        "hours": [2.345, 1.0], "n": [3, 4]})
     tr = common.format_table(df, Language("tr"), percent=["rate"], ratio=["rr"],
                              digits={"hours": 1})
-    assert list(tr["rate"]) == ["4,46%", "–"]
+    assert list(tr["rate"]) == ["%4,46", "–"]  # Turkish puts the sign first
     assert list(tr["rr"]) == ["1,67×", "2,00×"]
     assert list(tr["hours"]) == ["2,3", "1,0"]
     assert list(tr["n"]) == [3, 4] and tr.loc[0, "name"] == "<b>a</b>"
