@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -80,6 +81,8 @@ def _worker_init(log: str, warm: bool) -> None:
     fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
     os.dup2(fd, 2)
     os.close(fd)
+    # As the batch runner's workers: nbformat's optional "iri" checker costs ~0.9 s to import.
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     import papermill  # noqa: F401 - paid once per worker, as in the batch runner
     from nbconvert import HTMLExporter  # noqa: F401
 
@@ -99,28 +102,44 @@ def run_one(src: str, out: str, parameters: dict, manager: str, cwd: str) -> dic
     nb = pm.execute_notebook(src, out, parameters=parameters, kernel_name="python3",
                              progress_bar=False, cwd=cwd, kernel_manager_class=manager,
                              shutdown_kernel="immediate")
+    t1 = time.perf_counter()
     html, _ = HTMLExporter().from_notebook_node(nbformat.from_dict(nb))
     Path(out).with_suffix(".html").write_text(html, encoding="utf-8")
-    wall = time.perf_counter() - t0
+    t2 = time.perf_counter()
     cells = [c.metadata.get("papermill", {}).get("duration") or 0.0
              for c in nb.cells if c.cell_type == "code"]
-    return {"wall": wall, "cells": cells}
+    return {"wall": t2 - t0, "execute": t1 - t0, "html": t2 - t1, "cells": cells}
 
 
-def pool_batch(jobs: list[tuple], workers: int, manager: str, log: Path) -> float:
-    """Wall time of ``jobs`` on a fresh pool of ``workers`` (pool start-up included)."""
-    t0 = time.perf_counter()
+def children_cpu() -> float:
+    """CPU seconds (user + system) of this process's finished descendants: the pool workers,
+    and through them their zygotes and kernels. Less sensitive to a busy machine than wall
+    time."""
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def pool_batch(jobs: list[tuple], workers: int, manager: str, log: Path) -> dict:
+    """Wall and CPU time of ``jobs`` on a fresh pool of ``workers`` (start-up included),
+    with the per-notebook means of papermill's execution, the cells and the HTML export."""
+    t0, c0 = time.perf_counter(), children_cpu()
     with ProcessPoolExecutor(workers, mp_context=get_context("spawn"),
                              initializer=_worker_init,
                              initargs=(str(log), manager == WARM)) as pool:
         futures = [pool.submit(run_one, *job[:2], job[2], manager, job[3]) for job in jobs]
-        for f in futures:
-            f.result()
-    return time.perf_counter() - t0
+        done = [f.result() for f in futures]
+    n = len(done)
+    # The median leaves out the first notebook of each worker, which waits for its zygote.
+    overhead = statistics.median(r["execute"] - sum(r["cells"][-len(WORK):]) for r in done)
+    return {"wall": time.perf_counter() - t0, "cpu": children_cpu() - c0,
+            "median_overhead": overhead,
+            "execute": sum(r["execute"] for r in done) / n,
+            "cells": sum(sum(r["cells"]) for r in done) / n,
+            "html": sum(r["html"] for r in done) / n}
 
 
-def plain_loop(light: Path, out_dir: Path, n: int, log: Path) -> float:
-    t0 = time.perf_counter()
+def plain_loop(light: Path, out_dir: Path, n: int, log: Path) -> dict:
+    t0, c0 = time.perf_counter(), children_cpu()
     with open(log, "ab") as err:
         for i in range(n):
             out = out_dir / f"plain-{i}.ipynb"
@@ -129,22 +148,25 @@ def plain_loop(light: Path, out_dir: Path, n: int, log: Path) -> float:
                            stdout=subprocess.DEVNULL, stderr=err)
             subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", str(out)],
                            check=True, stdout=subprocess.DEVNULL, stderr=err)
-    return time.perf_counter() - t0
+    return {"wall": time.perf_counter() - t0, "cpu": children_cpu() - c0}
 
 
-def fixed_overhead(light: Path, out_dir: Path, manager: str, runs: int) -> float:
-    """Median of (wall - the cells after the imports) over sequential runs."""
+def fixed_overhead(light: Path, out_dir: Path, manager: str, runs: int) -> tuple[float, float]:
+    """Medians over sequential runs of the fixed overhead (papermill's execution time minus
+    the cells after the imports: kernel start, imports, papermill, shutdown) and of the
+    HTML export."""
     if manager == WARM:
         from smm_nb.run import warm
 
         warm.prestart(wait=True)  # the zygote's start is a per-worker, not per-notebook cost
-    values = []
+    values, html = [], []
     for i in range(runs):
         r = run_one(str(light), str(out_dir / f"seq-{i}.ipynb"), {"seed": i}, manager,
                     str(out_dir))
         # cells: parameters, injected parameters, imports, then the work
-        values.append(r["wall"] - sum(r["cells"][-len(WORK):]))
-    return statistics.median(values)
+        values.append(r["execute"] - sum(r["cells"][-len(WORK):]))
+        html.append(r["html"])
+    return statistics.median(values), statistics.median(html)
 
 
 def fresh_floor_per_notebook(runs: int = 3) -> float:
@@ -193,9 +215,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  fresh kernel + imports: {floor1:.2f} s per notebook; "
               f"floor {floor:.1f} s for {n} notebooks on {workers} workers", flush=True)
         for label, manager in (("fresh", FRESH), ("warm", WARM)):
-            oh = fixed_overhead(light, tmp, manager, args.runs)
+            oh, html = fixed_overhead(light, tmp, manager, args.runs)
             results[f"{label}_overhead_s"] = oh
-            print(f"  per-notebook fixed overhead, {label}: {oh:.2f} s", flush=True)
+            results[f"{label}_html_export_s"] = html
+            print(f"  per-notebook fixed overhead, {label}: {oh:.2f} s (kernel start, imports, "
+                  f"papermill, shutdown; HTML export another {html:.2f} s)", flush=True)
 
         walls = {}
         if not args.skip_plain:
@@ -204,17 +228,30 @@ def main(argv: list[str] | None = None) -> int:
                                      for j in jobs], workers, FRESH, log)
         walls["warm"] = pool_batch([(j[0], j[1].replace("x-", "warm-"), j[2], j[3])
                                     for j in jobs], workers, WARM, log)
-        for k, v in walls.items():
-            print(f"  {k:>5}: {v:6.1f} s  {n / v:5.2f} notebooks/s  {v / n:5.2f} s/notebook",
-                  flush=True)
-        results["light_wall_s"] = walls
+        for k, r in walls.items():
+            line = (f"  {k:>5}: {r['wall']:6.1f} s  {n / r['wall']:5.2f} notebooks/s  "
+                    f"{r['wall'] / n:5.2f} s/notebook  (CPU {r['cpu']:6.1f} s")
+            if "execute" in r:
+                line += (f"; per notebook: papermill {r['execute']:.2f} s of which cells "
+                         f"{r['cells']:.2f} s, HTML {r['html']:.2f} s; median overhead "
+                         f"{r['median_overhead']:.2f} s")
+            print(line + ")", flush=True)
+        results["light"] = walls
+        walls = {k: r["wall"] for k, r in walls.items()}
         ratios = {"warm_over_fresh_floor": walls["warm"] / floor,
                   "fresh_over_floor": walls["fresh"] / floor,
                   "fresh_speedup_vs_warm": walls["fresh"] / walls["warm"]}
         if "plain" in walls:
             ratios["warm_speedup_vs_plain"] = walls["plain"] / walls["warm"]
             ratios["fresh_speedup_vs_plain"] = walls["plain"] / walls["fresh"]
+        cpu = {k: r["cpu"] for k, r in results["light"].items()}
+        ratios["cpu_fresh_over_warm"] = cpu["fresh"] / cpu["warm"]
+        if "plain" in cpu:
+            ratios["cpu_plain_over_warm"] = cpu["plain"] / cpu["warm"]
         results["light_ratios"] = ratios
+        print(f"  CPU seconds: warm uses {ratios['cpu_fresh_over_warm']:.1f}x less than the "
+              f"fresh pool" + (f", {ratios['cpu_plain_over_warm']:.1f}x less than the plain loop"
+                               if "plain" in cpu else ""), flush=True)
         if "plain" in walls:
             print(f"  warm is {ratios['warm_speedup_vs_plain']:.1f}x faster than the plain "
                   f"loop (target >= 10x); the fresh pool "
@@ -244,13 +281,18 @@ def main(argv: list[str] | None = None) -> int:
                                "findings_path": str(out / f"{c}-{nb}.findings.json")},
                               str(ROOT / "notebooks")) for c in CLIENTS for nb in NOTEBOOKS]
                 real[label] = pool_batch(real_jobs, workers, manager, log)
-            speed = real["fresh"] / real["warm"]
-            results["real_wall_s"] = real
+            speed = real["fresh"]["wall"] / real["warm"]["wall"]
+            results["real"] = real
             results["real_speedup"] = speed
             k = len(CLIENTS) * len(NOTEBOOKS)
-            print(f"real notebooks ({len(CLIENTS)} demo clients x {len(NOTEBOOKS)}): fresh "
-                  f"{real['fresh']:.1f} s, warm {real['warm']:.1f} s for {k} notebooks: "
-                  f"warm {speed:.1f}x faster (target >= 1.8x)", flush=True)
+            print(f"real notebooks ({len(CLIENTS)} demo clients x {len(NOTEBOOKS)} = {k}):",
+                  flush=True)
+            for label, r in real.items():
+                print(f"  {label:>5}: {r['wall']:6.1f} s  (CPU {r['cpu']:6.1f} s; per notebook: "
+                      f"papermill {r['execute']:.2f} s of which cells {r['cells']:.2f} s, "
+                      f"HTML {r['html']:.2f} s)", flush=True)
+            print(f"  warm {speed:.1f}x faster than fresh (target >= 1.8x); CPU "
+                  f"{real['fresh']['cpu'] / real['warm']['cpu']:.1f}x less", flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if args.json:

@@ -77,6 +77,7 @@ class Zygote:
         self._lock = threading.Lock()
         self._start_timeout = start_timeout
         self._ready = False
+        self._broken = False
 
     def wait_ready(self) -> None:
         """Block until the zygote has done its imports (at once when it has)."""
@@ -102,15 +103,17 @@ class Zygote:
             try:
                 send_msg(self.sock, msg, fds)
                 reply = recv_msg(self.sock)
-            except OSError as exc:
+            except OSError as exc:  # includes a timeout: a late reply would desync us
+                self._broken = True
                 raise ZygoteDied(f"warm-kernel zygote {self.pid} is gone: {exc}") from exc
         if reply is None:
+            self._broken = True
             raise ZygoteDied(f"warm-kernel zygote {self.pid} is gone "
                              f"(exit code {self.proc.poll()})")
         return reply
 
     def alive(self) -> bool:
-        return self.proc.poll() is None and self.owner == os.getpid()
+        return not self._broken and self.owner == os.getpid() and self.proc.poll() is None
 
     def spawn(self, args: list[str], env: dict[str, str], cwd: str) -> tuple[int, int]:
         """Fork a kernel running ``ipykernel_launcher <args>``.
@@ -172,6 +175,8 @@ def get_zygote(restart: bool = False, wait: bool = True) -> Zygote:
         if z is not None and (restart or not z.alive()):
             if z.owner == os.getpid():
                 z.close()
+            else:  # inherited through fork: only drop our copy of the parent's socket
+                z.sock.close()
             z = None
         if z is None:
             if _failed_at is not None and time.monotonic() - _failed_at < RETRY_AFTER:
