@@ -18,20 +18,30 @@ from typing import Any, Iterable
 from smm_nb.report.i18n import label
 from smm_nb.report.language import Language
 
-#: section -> key patterns (fnmatch), best first. Keys are documented per notebook in
-#: docs/findings/<notebook>.md; patterns are loose on purpose so that new keys of the
-#: same kind are picked up.
+#: section -> key patterns (fnmatch; "*.x.*" also matches a key starting "x."), best
+#: first. The keys are documented per notebook in docs/findings/<notebook>.md.
 SECTIONS: dict[str, tuple[str, ...]] = {
-    "goal": ("*.kpi.*", "kpi.*", "*.target.*", "*.targets.*", "*.goal*"),
-    "happened": ("*.vs_baseline*", "*.baseline.*lift*", "*.level_shift*", "*.baseline.*change*",
-                 "*.baseline.*", "*.change.*", "audit.er_reach_median.*", "audit.*"),
-    "why": ("*.test.*.lift*", "*.experiment*.lift*", "*.test.*", "*.tests.*", "*.experiment*",
-            "*.driver*", "*.format*", "*.best_window*", "*.timing*", "*.window*"),
-    "earned": ("*.roi*", "*.revenue*", "*.earned*", "*.conversions*", "*.cost_per*",
-               "*.spend*"),
-    "next": ("*.forecast*", "*.next_*", "*.next.*", "*.recommend*", "*.budget*", "*.plan*",
-             "*.expected*"),
+    # the goal: KPI targets from client.yaml (04), else the targets proposed at launch (03)
+    "goal": ("kpi.*", "targets.*", "forecast.kpi.*", "setup.cadence_reached.*"),
+    # against the baseline: level change at an event (03), then the benchmark and growth
+    "happened": ("its.*", "audit.benchmark.er_*", "audit.growth.monthly_growth.*",
+                 "audit.engagement.er_reach_median.*", "audit.engagement.*", "baseline.*"),
+    # why: tested lifts (04), then what drives engagement (05, 01, 02)
+    "why": ("tests.*.lift", "plan.format.*", "drivers.*", "audit.format_lift.*", "timing.best.*",
+            "audience.timing.best.*", "audit.category.*"),
+    # what it earned: return on spend (04), budget gain (05)
+    "earned": ("roi.roas.all", "roi.roas.*", "roi.cpa.all", "budget.gain_per_day", "roi.spend.all"),
+    # what comes next: the ranked plan and the 90-day forecast (05), the next targets (03)
+    "next": ("plan.count", "plan.*", "forecast.*.reach", "forecast.*.followers",
+             "budget.*.proposed_daily_spend", "targets.*"),
 }
+
+#: keys that qualify a headline rather than make one (power, p-values, diagnostics, labels)
+EXCLUDE: tuple[str, ...] = (
+    "*_mde.*", "*_slope.*", "*.p_holm", "*.power", "*.early_look", "*.posts_more_per_arm",
+    "*.dispersion_alpha", "*.holdout.*", "*.coverage80", "*.window", "*.verdict",
+    "audit.quality.*", "audit.scorecard.*", "audit.presence.*", "audit.headline.*",
+    "drivers.model", "tests.count")
 
 
 @dataclass(frozen=True)
@@ -110,6 +120,14 @@ def _matches(key: str, pattern: str) -> bool:
     return fnmatchcase(key, pattern) or fnmatchcase("." + key, pattern)
 
 
+def _eligible(f: dict) -> bool:
+    """A card shows a number: text findings (labels, verdicts) and qualifiers stay in
+    their chapter."""
+    if f.get("unit") == "text" or isinstance(f.get("value"), str):
+        return False
+    return not any(_matches(f["key"], x) for x in EXCLUDE)
+
+
 def _card(section: str, nb: str, f: dict, lang: Language, currency: str | None) -> Card:
     value = f.get("value")
     shown = None if value is None else format_value(value, f.get("unit", "ratio"), lang,
@@ -122,7 +140,7 @@ def _card(section: str, nb: str, f: dict, lang: Language, currency: str | None) 
 def summary_cards(doc: dict | None, lang: Language, currency: str | None = None,
                   sections: dict[str, tuple[str, ...]] = SECTIONS) -> list[Card]:
     """One card per section, from the findings document ``doc`` (``findings.json``)."""
-    found = _all_findings(doc)
+    found = [(nb, f) for nb, f in _all_findings(doc) if _eligible(f)]
     used: set[str] = set()
     cards = []
     for section, patterns in sections.items():

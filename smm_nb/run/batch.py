@@ -180,18 +180,31 @@ def make_executor(workers: int | None = None, scheduler: Any = None,
     return LocalExecutor(workers, kmc)
 
 
+def notebook_needs(notebooks: dict[str, Path]) -> dict[str, tuple[str, ...]]:
+    """Which notebooks read another's findings (``"03_launch_baseline.findings.json"``
+    in their source): those run after it, with its findings beside their own, so the
+    result never depends on which worker finished first."""
+    needs = {}
+    for name, path in notebooks.items():
+        text = Path(path).read_text(encoding="utf-8")
+        needs[name] = tuple(other for other in notebooks
+                            if other != name and f"{other}.findings.json" in text)
+    return needs
+
+
 def _tasks(plan: ClientPlan, cell_timeout: int | None, kmc: str | None) -> list[NotebookTask]:
     from smm_nb.report.i18n import chapter_title
     from smm_nb.report.language import Language
 
     cfg = plan.ws.config
     lang = Language(cfg.language)
+    needs = notebook_needs(plan.notebooks)
     return [NotebookTask(client=plan.slug, notebook=name, source=str(path),
                          parameters={"client": plan.slug, "data_dir": str(plan.ws.data_dir)},
                          language=cfg.language,
                          title=f"{cfg.name} · {chapter_title(lang, name)}",
                          cwd=str(path.parent), cell_timeout=cell_timeout,
-                         kernel_manager_class=kmc)
+                         kernel_manager_class=kmc, needs=needs[name])
             for name, path in plan.notebooks.items()]
 
 

@@ -32,7 +32,7 @@ import tempfile
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -64,6 +64,11 @@ class NotebookTask:
     kernel_name: str = "python3"
     kernel_manager_class: str | None = None  # e.g. "smm_nb.run.warm.WarmKernelManager"
     start_timeout: int = 60
+    #: notebooks of the same client whose findings this one reads (as the sibling file
+    #: "<name>.findings.json" beside its own findings_path); it starts after them
+    needs: tuple[str, ...] = ()
+    #: file name -> findings record, written beside findings_path before the run
+    siblings: dict[str, Any] = field(default_factory=dict)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -150,6 +155,9 @@ def execute_task(task: NotebookTask) -> TaskResult:
     out = work / f"{task.notebook}.ipynb"
     findings_path = work / f"{task.notebook}.findings.json"
     params = dict(task.parameters, findings_path=str(findings_path))
+    for name, record in task.siblings.items():
+        (work / Path(name).name).write_text(json.dumps(record, ensure_ascii=False),
+                                            encoding="utf-8")
     engine_kwargs: dict[str, Any] = {"shutdown_kernel": "immediate"}
     if task.cwd:
         engine_kwargs["resources"] = {"metadata": {"path": task.cwd}}
@@ -231,6 +239,38 @@ def _worker_init(kernel_manager_class: str | None = None, log_path: str | None =
             pass
 
 
+class TaskQueue:
+    """Tasks in submission order; a task is ready once the notebooks it ``needs`` (of the
+    same client, in this batch) are done, and then carries their findings as siblings.
+    A failed need still releases its dependants: they see whatever was recorded."""
+
+    def __init__(self, tasks: Iterable[NotebookTask]):
+        self.pending = list(tasks)
+        in_batch = {t.key for t in self.pending}
+        self.pending = [replace(t, needs=tuple(n for n in t.needs
+                                               if (t.client, n) in in_batch))
+                        for t in self.pending]
+        self.results: dict[tuple[str, str], TaskResult] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.pending)
+
+    def next_ready(self) -> NotebookTask | None:
+        for i, t in enumerate(self.pending):
+            if all((t.client, n) in self.results for n in t.needs):
+                del self.pending[i]
+                siblings = dict(t.siblings)
+                for n in t.needs:
+                    found = self.results[(t.client, n)].findings
+                    if found is not None:
+                        siblings[f"{n}.findings.json"] = found
+                return replace(t, siblings=siblings)
+        return None
+
+    def done(self, result: TaskResult) -> None:
+        self.results[result.key] = result
+
+
 def _failed(task: NotebookTask, kind: str, error: str, seconds: float = 0.0) -> TaskResult:
     return TaskResult(task.client, task.notebook, "failed", seconds, error=error, kind=kind)
 
@@ -262,31 +302,36 @@ class LocalExecutor:
 
     def map(self, tasks: Iterable[NotebookTask]) -> Iterator[TaskResult]:
         """Yield one result per task, in completion order."""
-        pending = list(tasks)
-        while pending:
+        queue = TaskQueue(tasks)
+        while queue:
             pool = self._pool()
             running: dict[Any, NotebookTask] = {}
             broken = False
             try:
-                # keep at most 2 tasks per worker queued so a broken pool loses few
-                while pending or running:
-                    while pending and len(running) < 2 * self.workers:
-                        task = pending.pop(0)
+                while queue or running:
+                    # keep at most 2 tasks per worker queued so a broken pool loses few
+                    while len(running) < 2 * self.workers and (task := queue.next_ready()):
                         running[pool.submit(execute_task, task)] = task
+                    if not running:
+                        break  # cannot happen: needs only point at tasks of this batch
                     done, _ = wait(running, return_when=FIRST_COMPLETED)
                     for fut in done:
                         task = running.pop(fut)
                         try:
-                            yield fut.result()
+                            result = fut.result()
                         except BrokenProcessPool:
                             broken = True
-                            yield _failed(task, "worker", "worker process died")
+                            result = _failed(task, "worker", "worker process died")
                         except Exception as exc:  # noqa: BLE001
-                            yield _failed(task, "worker", _one_line(
+                            result = _failed(task, "worker", _one_line(
                                 f"{type(exc).__name__}: {exc}"))
+                        queue.done(result)
+                        yield result
                     if broken:
                         for fut, task in running.items():
-                            yield _failed(task, "worker", "worker process died")
+                            result = _failed(task, "worker", "worker process died")
+                            queue.done(result)
+                            yield result
                         running.clear()
                         break
             finally:
@@ -314,18 +359,27 @@ class DaskExecutor:
 
         own = not isinstance(self.address, Client)
         client = Client(self.address) if own else self.address
+        queue = TaskQueue(tasks)
+        futures: dict[Any, NotebookTask] = {}
+
+        def submit(task: NotebookTask) -> Any:
+            fut = client.submit(execute_task, task, pure=False,
+                                key=f"smm-nb-{task.client}-{task.notebook}-{os.urandom(4).hex()}")
+            futures[fut] = task
+            return fut
+
         try:
-            futures = {}
-            for task in tasks:
-                fut = client.submit(execute_task, task, pure=False,
-                                    key=f"smm-nb-{task.client}-{task.notebook}-{id(task):x}")
-                futures[fut] = task
-            for fut in as_completed(futures):
-                task = futures[fut]
+            running = as_completed([submit(t) for t in iter(queue.next_ready, None)])
+            for fut in running:
+                task = futures.pop(fut)
                 try:
-                    yield fut.result()
+                    result = fut.result()
                 except Exception as exc:  # noqa: BLE001 - a lost worker fails its notebook
-                    yield _failed(task, "worker", _one_line(f"{type(exc).__name__}: {exc}"))
+                    result = _failed(task, "worker", _one_line(f"{type(exc).__name__}: {exc}"))
+                queue.done(result)
+                for t in iter(queue.next_ready, None):
+                    running.add(submit(t))
+                yield result
         finally:
             if own:
                 client.close()

@@ -47,34 +47,59 @@ def test_missing_or_malformed_findings_give_five_unmeasured_cards(doc):
     assert all(c.value is None and c.text == "Not measured in this report" for c in cards)
 
 
-def test_cards_pick_by_pattern_once_and_prefer_values():
+def test_cards_pick_documented_keys_once_and_prefer_values():
     doc = _doc(
-        **{"03_launch_baseline": [_f("baseline.reach_lift.instagram", None, text="too few"),
-                                  _f("baseline.level_shift.instagram", 2.9, "rate_ratio",
+        **{"01_audit": [_f("audit.headline.1", "Instagram leads.", "text"),
+                        _f("audit.engagement.er_reach_median.instagram", 0.04)],
+           "03_launch_baseline": [_f("its.launch.reach_mde.instagram", 1.2, "rate_ratio"),
+                                  _f("its.launch.reach.instagram", None, text="too few days"),
+                                  _f("its.launch.reach.facebook", 2.9, "rate_ratio",
                                      low=2.1, high=3.8)],
-           "04_management_tests": [_f("tests.hook_first.lift", 1.3, "rate_ratio"),
-                                   _f("kpi.er_reach.instagram", 0.05)],
-           "05_improvement": [_f("improvement.forecast.reach", 12000, "count"),
-                              _f("improvement.roi.meta", 2.5, "rate_ratio")]})
-    cards = {c.section: c for c in summary_cards(doc, EN)}
+           "04_management_tests": [_f("tests.hook_first.verdict", "winner", "text"),
+                                   _f("tests.hook_first.p_holm", 0.01, "probability"),
+                                   _f("tests.hook_first.lift", 1.3, "rate_ratio"),
+                                   _f("kpi.er_reach.instagram", 0.05),
+                                   _f("roi.spend.all", 1000.0, "currency"),
+                                   _f("roi.roas.all", 2.5, "ratio")],
+           "05_improvement": [_f("forecast.instagram.reach", 12000, "count"),
+                              _f("plan.count", 3, "count", text="1. Post reels ...")]})
+    cards = {c.section: c for c in summary_cards(doc, EN, "EUR")}
     assert cards["goal"].key == "kpi.er_reach.instagram"
-    assert cards["happened"].key == "baseline.level_shift.instagram"
+    assert cards["happened"].key == "its.launch.reach.facebook"  # a value beats a null
     assert cards["happened"].interval == "likely range 2.10×–3.80×"
     assert cards["why"].key == "tests.hook_first.lift"
-    assert cards["earned"].key == "improvement.roi.meta"
-    assert cards["next"].key == "improvement.forecast.reach"
+    assert cards["earned"].key == "roi.roas.all"
+    assert cards["next"].key == "plan.count" and cards["next"].text.startswith("1. Post")
     assert len({c.key for c in cards.values()}) == 5
 
 
+def test_documented_keys_match_a_section():
+    """Every card pattern names a key family that docs/findings documents."""
+    from pathlib import Path
+
+    from smm_nb.report.summary import SECTIONS
+
+    docs = Path(__file__).resolve().parents[2] / "docs" / "findings"
+    if not docs.is_dir():
+        pytest.skip("docs/findings is missing")
+    text = "".join(p.read_text(encoding="utf-8") for p in docs.glob("*.md"))
+    for patterns in SECTIONS.values():
+        for pattern in patterns:
+            parts = pattern.split(".")
+            family = parts[0] if len(parts) == 1 or parts[1] == "*" else \
+                f"{parts[0]}.{parts[1].split('*')[0]}"
+            assert f"`{family}" in text, pattern
+
+
 def test_value_none_shows_its_reason():
-    doc = _doc(**{"05_improvement": [_f("improvement.forecast.reach", None,
+    doc = _doc(**{"05_improvement": [_f("forecast.instagram.reach", None,
                                         text="insufficient data: 3 weeks")]})
     card = summary_cards(doc, EN)[-1]
     assert card.value is None and card.text == "insufficient data: 3 weeks"
 
 
 def test_cards_html_escapes_finding_text():
-    doc = _doc(**{"01_audit": [_f("audit.er_reach_median.instagram", 0.04,
+    doc = _doc(**{"01_audit": [_f("audit.engagement.er_reach_median.instagram", 0.04,
                                   text="<script>alert(1)</script>")]})
     out = cards_html(summary_cards(doc, EN))
     assert "<script>" not in out and "&lt;script&gt;alert(1)&lt;/script&gt;" in out

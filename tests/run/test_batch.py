@@ -60,7 +60,14 @@ def test_failures_are_isolated_and_last_good_report_survives(data_dir, tmp_path,
 
     # the client without faults published; the others kept their good report untouched
     assert (reports / "kahve-kosesi" / "latest").resolve() == (reports / "kahve-kosesi" / "bad")
-    assert (reports / "kahve-kosesi" / "bad" / "report.html").is_file()
+    published = reports / "kahve-kosesi" / "bad"
+    for page in ("report.html", "summary.html", "fault.html"):
+        html = (published / page).read_text(encoding="utf-8")
+        # nothing of the machine, of the parameters or of the other clients
+        for leak in (str(data_dir), str(tmp_path), "findings_path", "data_dir", "nordwind",
+                     "ledgerline", "broken-cafe", "Traceback", "warning must not",
+                     "stderr noise"):
+            assert leak not in html, (page, leak)
     for slug in ("nordwind-shop", "ledgerline"):
         assert (reports / slug / "latest").resolve() == (reports / slug / "good")
         assert _tree(reports / slug / "good") == good[slug]
@@ -124,19 +131,29 @@ def test_warm_kernels_give_the_same_findings(data_dir, tmp_path, summary_nb):
     assert docs["warm"] == docs["fresh"]
 
 
-def test_dask_cluster_runs_the_batch(data_dir, tmp_path, summary_nb):
+def test_scheduler_option_runs_on_a_dask_cluster(data_dir, tmp_path, summary_nb):
     distributed = pytest.importorskip("distributed")
     reports = tmp_path / "reports"
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
-        result = run_batch(["kahve-kosesi", "ledgerline"], data_dir, {"summary": summary_nb},
-                           run_id="d1", reports_dir=reports, executor=DaskExecutor(client),
-                           progress=False)
-    assert result.ok, result.failures
+                                  dashboard_address=None) as cluster:
+        code = main(["--data-dir", str(data_dir), "run", "kahve-kosesi", "ledgerline",
+                     "--notebooks", summary_nb, "--run-id", "d1", "--reports-dir", str(reports),
+                     "--scheduler", cluster.scheduler_address, "--fresh-kernels", "--quiet"])
+    assert code == 0
     for slug in ("kahve-kosesi", "ledgerline"):
         m = json.loads((reports / slug / "latest" / "manifest.json").read_text())
         assert m["status"] == "ok" and m["executor"].startswith("dask")
+
+
+def test_run_batch_api_with_a_dask_client(data_dir, tmp_path, summary_nb):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        result = run_batch(["nordwind-shop"], data_dir, {"summary": summary_nb}, run_id="d2",
+                           reports_dir=tmp_path / "reports", executor=DaskExecutor(client),
+                           progress=False)
+    assert result.ok and result.clients[0].status == "ok"
 
 
 def test_a_cell_that_runs_too_long_times_out(tmp_path):
