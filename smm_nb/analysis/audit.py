@@ -399,7 +399,10 @@ def monthly_trend(posts: pd.DataFrame, basis: str = "reach", n_boot: int = 500,
             slopes.append({"platform": plat, "change_per_month": np.nan, "low": np.nan,
                            "high": np.nan, "months": int(n_months)})
             continue
-        x = np.array([(m - months.min()).n for m in months], dtype=float)
+        # months since the first (Period ordinals count months; one vector op, not a
+        # Python loop that recomputes the minimum per post)
+        ordinals = months.array.asi8
+        x = (ordinals - ordinals.min()).astype(float)
         slope, lo, hi = _log_slope(num[ok], den[ok], x)
         slopes.append({"platform": plat, "change_per_month": np.expm1(slope),
                        "low": np.expm1(lo), "high": np.expm1(hi), "months": int(n_months)})
@@ -413,15 +416,13 @@ def _log_slope(num: np.ndarray, den: np.ndarray, x: np.ndarray) -> tuple[float, 
 
     import statsmodels.api as sm
 
+    from smm_nb.analysis.metrics import fit_nb2
+
     X = sm.add_constant(x)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            res = sm.NegativeBinomial(num, X, offset=np.log(den)).fit(disp=0, maxiter=200,
-                                                                      cov_type="HC1")
-            if not np.all(np.isfinite(res.bse[:2])):
-                raise ValueError
-        except Exception:  # noqa: BLE001
+    res = fit_nb2(num, X, np.log(den))
+    if res is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             res = sm.GLM(num, X, family=sm.families.Poisson(), offset=np.log(den)).fit(
                 cov_type="HC1")
     ci = np.asarray(res.conf_int())[1]
