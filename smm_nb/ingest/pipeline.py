@@ -5,7 +5,10 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from smm_nb.errors import ExportError, SmmError
 from smm_nb.ingest.base import IngestContext, find_adapter, probe_file
@@ -46,16 +49,19 @@ def export_files(exports_dir: Path) -> list[Path]:
     )
 
 
-def _coverage(frames: dict[str, pd.DataFrame]) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+def _coverage(frames: dict[str, pd.DataFrame], tz: str = "UTC"
+              ) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
     lo, hi = None, None
     for name, df in frames.items():
         col = TABLES[name].time_column
         if col is None or df.empty:
             continue
         s = df[col]
-        if isinstance(s.dtype, pd.DatetimeTZDtype):
-            s = s.dt.tz_localize(None)
         a, b = s.min(), s.max()
+        if isinstance(s.dtype, pd.DatetimeTZDtype) and pd.notna(a):
+            # in the client's zone (typed frames are converted only when merged)
+            a = a.tz_convert(tz).tz_localize(None)
+            b = b.tz_convert(tz).tz_localize(None)
         if pd.notna(a):
             lo = a if lo is None else min(lo, a)
             hi = b if hi is None else max(hi, b)
@@ -75,45 +81,74 @@ def _empty(table: str) -> pd.DataFrame:
     return TABLES[table].empty()
 
 
+def _typed_and_valid(df: pd.DataFrame, schema: TableSchema) -> bool:
+    """True when every canonical column of ``df`` already has its canonical dtype and
+    passes the contract's checks (required, non-negative, choices); vectorised, no
+    value is read twice. False sends the frame through ``conform``, which words the
+    error exactly as it always does (or accepts what only it can read)."""
+    for col in schema.columns:
+        if col.name in df.columns and not _TYPED[col.kind](df[col.name].dtype):
+            return False
+    for col in schema.columns:
+        if col.name not in df.columns:
+            continue
+        s = df[col.name]
+        if col.required and s.isna().any():
+            return False
+        if col.nonnegative and col.kind in ("int", "float") and bool((s < 0).any()):
+            return False
+        if col.choices is not None:
+            # the few distinct values, not every row
+            values = s.dropna().unique()
+            if any(v not in col.choices for v in values):
+                return False
+    return True
+
+
+def _canonical_frame(chunks: list[pd.DataFrame], schema: TableSchema, tz: str
+                     ) -> pd.DataFrame:
+    """One canonical frame from checked chunks (typed adapter frames or ``conform``
+    output), built column by column: one concatenation, time zone conversion and
+    empty-text check per column instead of per file."""
+    empty = _empty(schema.name)
+    lengths = [len(c) for c in chunks]
+    total = sum(lengths)
+    out = {}
+    for col in schema.columns:
+        target = empty[col.name].dtype
+        present = [col.name in c.columns for c in chunks]
+        if not any(present):
+            out[col.name] = empty[col.name].reindex(range(total))
+            continue
+        parts = []
+        for c, n, has in zip(chunks, lengths, present):
+            if not has:
+                parts.append(empty[col.name].reindex(range(n)))
+                continue
+            s = c[col.name]
+            if col.kind == "timestamp":
+                if str(s.dtype.tz) != str(tz):
+                    s = s.dt.tz_convert(tz)
+            elif s.dtype != target:
+                s = s.astype(target)
+            parts.append(s)
+        s = parts[0].reset_index(drop=True) if len(parts) == 1 else \
+            pd.concat(parts, ignore_index=True)
+        if col.kind == "str":
+            s = s.where(s.str.len() > 0)  # empty text means missing
+        out[col.name] = s
+    return pd.DataFrame(out)
+
+
 def conform_typed(df: pd.DataFrame, schema: TableSchema, *, tz: str, source: str
                   ) -> pd.DataFrame:
     """:func:`~smm_nb.model.schemas.conform` for frames whose columns adapters have
     already typed: the same checks (required, non-negative, choices) without reading
-    every value again. Any column of another dtype sends the frame through ``conform``."""
-    for col in schema.columns:
-        if col.name in df.columns and not _TYPED[col.kind](df[col.name].dtype):
-            return conform(df, schema, tz=tz, source=source)
-    n = len(df)
-    strict = df.reset_index(drop=True)
-    checks = pd.DataFrame({c: strict[c] for c in schema.names if c in strict.columns})
-    for col in schema.columns:
-        if col.name not in checks.columns:
-            continue
-        s = checks[col.name]
-        bad = None
-        if col.required and s.isna().any():
-            bad = s.isna()
-        elif col.nonnegative and col.kind in ("int", "float") and (s < 0).fillna(False).any():
-            bad = (s < 0).fillna(False)
-        elif col.choices is not None and (s.notna() & ~s.isin(col.choices)).any():
-            bad = s.notna() & ~s.isin(col.choices)
-        if bad is not None:
-            # let conform word the error exactly as it always does
-            return conform(df, schema, tz=tz, source=source)
-    out = {}
-    empty = _empty(schema.name)
-    for col in schema.columns:
-        if col.name in checks.columns:
-            s = checks[col.name]
-            if col.kind == "timestamp":
-                s = s.dt.tz_convert(tz)
-            elif col.kind == "str":
-                s = s.astype("string")
-                s = s.where(s.str.len() > 0)
-            out[col.name] = s
-        else:
-            out[col.name] = empty[col.name].reindex(range(n))
-    result = pd.DataFrame(out)
+    every value again. Any column of another dtype, or a value that fails a check,
+    sends the frame through ``conform``."""
+    if not _typed_and_valid(df, schema):
+        return conform(df, schema, tz=tz, source=source)
+    result = _canonical_frame([df], schema, tz)
     result["source_file"] = result["source_file"].fillna(source)
     return result
 
@@ -132,6 +167,55 @@ def merge_duplicates(df: pd.DataFrame, key: list[str]) -> pd.DataFrame:
     merged = multi.groupby(key, sort=False, dropna=False).last().reset_index()
     merged = merged[df.columns].astype(df.dtypes.to_dict())
     return pd.concat([single, merged], ignore_index=True)
+
+
+def _sort_keys(s: pd.Series) -> list[np.ndarray]:
+    """Integer arrays whose lexicographic order is the order of ``s`` (missing last)
+    and whose equality is equality of values."""
+    if isinstance(s.dtype, pd.DatetimeTZDtype) or str(s.dtype).startswith("datetime64"):
+        v = s.array.asi8 if hasattr(s.array, "asi8") else s.to_numpy().view("i8")
+        return [np.where(s.isna().to_numpy(), np.iinfo(np.int64).max, v)]
+    if pd.api.types.is_string_dtype(s.dtype):
+        arr = pa.array(s.array) if not isinstance(s.array, pd.arrays.ArrowStringArray) \
+            else s.array._pa_array
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        if arr.null_count == 0 and len(arr):
+            # decimal ids (most platforms'): compare as numbers padded to 19 digits,
+            # the shorter first on a tie, which is exactly the order of the text
+            try:
+                num = pc.cast(arr, pa.uint64())
+                same = pc.all(pc.equal(pc.cast(num, arr.type), arr)).as_py()
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                same = False
+            if same:
+                length = pc.utf8_length(arr).to_numpy(zero_copy_only=False).astype(np.int64)
+                if length.max() <= 19:
+                    v = num.to_numpy(zero_copy_only=False)
+                    padded = v * (10 ** (19 - length)).astype(np.uint64)
+                    return [padded, length]
+    codes, _ = pd.factorize(s, sort=True, use_na_sentinel=True)
+    codes = codes.astype(np.int64)
+    codes[codes < 0] = np.iinfo(np.int64).max
+    return [codes]
+
+
+def _sorted_deduped(df: pd.DataFrame, key: list[str], sort_cols: list[str]
+                    ) -> tuple[pd.DataFrame, int]:
+    """``merge_duplicates`` then a stable sort by ``sort_cols``, computed on integer
+    keys (one factorisation per column) instead of on the text columns."""
+    keys = {c: _sort_keys(df[c]) for c in dict.fromkeys([*key, *sort_cols])}
+    codes = pd.DataFrame({f"{c}{i}": k for c in key for i, k in enumerate(keys[c])})
+    dup = codes.duplicated(keep=False).to_numpy()
+    dropped = 0
+    if dup.any():
+        before = len(df)
+        df = merge_duplicates(df, key)
+        dropped = before - len(df)
+        keys = {c: _sort_keys(df[c]) for c in dict.fromkeys(sort_cols)}
+    flat = [k for c in sort_cols for k in keys[c]]
+    order = np.lexsort(flat[::-1]) if flat else np.arange(len(df))
+    return df.take(order).reset_index(drop=True), dropped
 
 
 def ingest_files(paths: list[Path], ctx: IngestContext, *, root: Path | None = None,
@@ -154,10 +238,11 @@ def ingest_files(paths: list[Path], ctx: IngestContext, *, root: Path | None = N
             out = adapter.read(probe, ctx)
             conformed = {}
             for table, df in out.tables.items():
-                df = df.copy()
-                df["source_file"] = shown
-                conformed[table] = conform_typed(df, TABLES[table], tz=ctx.timezone,
-                                                 source=shown)
+                df = df.assign(source_file=shown)
+                if not _typed_and_valid(df, TABLES[table]):
+                    df = conform(df, TABLES[table], tz=ctx.timezone, source=shown)
+                # typed frames become canonical once per table, below
+                conformed[table] = df
         except ExportError as exc:
             if exc.path is not None and Path(exc.path) == path:
                 exc = ExportError(shown, exc.reason, row=exc.row, column=exc.column,
@@ -173,7 +258,7 @@ def ingest_files(paths: list[Path], ctx: IngestContext, *, root: Path | None = N
             errors.append(str(exc))
             files.append(FileReport(shown, None, error=str(exc)))
             continue
-        lo, hi = _coverage(conformed)
+        lo, hi = _coverage(conformed, ctx.timezone)
         files.append(FileReport(
             shown, adapter.name, out.rows_read, out.rows_skipped,
             None if lo is None else str(lo.date()), None if hi is None else str(hi.date()),
@@ -192,14 +277,11 @@ def ingest_files(paths: list[Path], ctx: IngestContext, *, root: Path | None = N
         if not chunks:
             tables[name] = _empty(name).copy()
             continue
-        df = pd.concat([c[2] for c in chunks], ignore_index=True)
-        before = len(df)
-        df = merge_duplicates(df, list(schema.key))
-        dropped = before - len(df)
+        df = _canonical_frame([c[2] for c in chunks], schema, ctx.timezone)
+        sort_cols = [c for c in (schema.time_column, *schema.key) if c]
+        df, dropped = _sorted_deduped(df, list(schema.key), list(dict.fromkeys(sort_cols)))
         if dropped and len(chunks) > 1:
             warnings.append(f"{name}: {dropped} row(s) appeared in more than one export; "
                             f"merged (the later export's values win, columns unioned)")
-        sort_cols = [c for c in (schema.time_column, *schema.key) if c]
-        tables[name] = df.sort_values(list(dict.fromkeys(sort_cols)), kind="stable") \
-            .reset_index(drop=True)
+        tables[name] = df
     return IngestResult(tables, files, warnings, errors)
