@@ -60,7 +60,7 @@ margin:0 -18px;padding:.4em 18px;z-index:1}
 nav.smm-toc ol{display:flex;gap:.4em 1.2em;flex-wrap:wrap;list-style:none;margin:0;padding:0;
 font-size:.92em}
 nav.smm-toc a{text-decoration:none;white-space:nowrap}
-.smm-cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:12px;
+.smm-cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(160px,1fr));gap:12px;
 margin:1em 0}
 .smm-card{border:1px solid var(--line);border-top:4px solid var(--accent);border-radius:6px;
 padding:.7em .9em;background:#fff}
@@ -74,14 +74,14 @@ section.smm-chapter{margin-top:2.5em}
 .smm-footer{margin-top:3em;font-size:.8em;color:var(--muted);border-top:1px solid var(--line);
 padding-top:.6em}
 @media (max-width:600px){body{font-size:15px}main{padding:14px 12px 40px}
-nav.smm-toc{margin:0 -12px;padding:.4em 12px}h1{font-size:1.5em}}
+nav.smm-toc{margin:0 -12px;padding:.4em 12px;position:static}h1{font-size:1.5em}}
 @media print{@page{margin:16mm}body{font-size:11pt}main{max-width:none;padding:0}
 nav.smm-toc{display:none}a{color:inherit;text-decoration:none}
 h2,h3{break-after:avoid;page-break-after:avoid}
 img,table,.smm-card,.smm-finding{break-inside:avoid;page-break-inside:avoid}
 section.smm-chapter{break-before:page;page-break-before:always}
 table{display:table;overflow:visible}
-.smm-cards{grid-template-columns:repeat(3,1fr)}}
+.smm-cards{grid-template-columns:repeat(5,1fr)}}
 """
 
 # ---------------------------------------------------------------------------------------

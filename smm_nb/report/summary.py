@@ -36,6 +36,10 @@ SECTIONS: dict[str, tuple[str, ...]] = {
              "budget.*.proposed_daily_spend", "targets.*"),
 }
 
+#: "ratio" findings that are multipliers (revenue / spend, client / benchmark), not shares:
+#: a card shows them as 5.34×, not 534%
+MULTIPLIERS: tuple[str, ...] = ("*.roas.*", "roi.roas*", "audit.benchmark.*")
+
 #: keys that qualify a headline rather than make one (power, p-values, diagnostics, labels)
 EXCLUDE: tuple[str, ...] = (
     "*_mde.*", "*_slope.*", "*.p_holm", "*.power", "*.early_look", "*.posts_more_per_arm",
@@ -129,6 +133,8 @@ def _eligible(f: dict) -> bool:
 
 
 def _card(section: str, nb: str, f: dict, lang: Language, currency: str | None) -> Card:
+    if f.get("unit") == "ratio" and any(_matches(f["key"], m) for m in MULTIPLIERS):
+        f = {**f, "unit": "rate_ratio"}
     value = f.get("value")
     shown = None if value is None else format_value(value, f.get("unit", "ratio"), lang,
                                                    currency)

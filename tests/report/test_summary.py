@@ -68,7 +68,7 @@ def test_cards_pick_documented_keys_once_and_prefer_values():
     assert cards["happened"].key == "its.launch.reach.facebook"  # a value beats a null
     assert cards["happened"].interval == "likely range 2.10×–3.80×"
     assert cards["why"].key == "tests.hook_first.lift"
-    assert cards["earned"].key == "roi.roas.all"
+    assert cards["earned"].key == "roi.roas.all" and cards["earned"].value == "2.50×"
     assert cards["next"].key == "plan.count" and cards["next"].text.startswith("1. Post")
     assert len({c.key for c in cards.values()}) == 5
 
