@@ -207,7 +207,8 @@ def main(argv: list[str] | None = None) -> int:
         jobs = [(str(light), str(tmp / f"{m}-{i}.ipynb"), {"seed": i}, str(tmp))
                 for m in ("x",) for i in range(n)]
 
-        print(f"light notebooks: {n}, workers: {workers}, cpus: {os.cpu_count()}", flush=True)
+        print(f"light notebooks: {n}, workers: {workers}, cpus: {os.cpu_count()}, "
+              f"load average {os.getloadavg()[0]:.1f}", flush=True)
         floor1 = fresh_floor_per_notebook()
         floor = floor1 * n / workers
         results["fresh_kernel_plus_imports_s"] = floor1
@@ -228,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
                                      for j in jobs], workers, FRESH, log)
         walls["warm"] = pool_batch([(j[0], j[1].replace("x-", "warm-"), j[2], j[3])
                                     for j in jobs], workers, WARM, log)
+        results["load_average_after_light"] = os.getloadavg()[0]
         for k, r in walls.items():
             line = (f"  {k:>5}: {r['wall']:6.1f} s  {n / r['wall']:5.2f} notebooks/s  "
                     f"{r['wall'] / n:5.2f} s/notebook  (CPU {r['cpu']:6.1f} s")
@@ -258,7 +260,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{ratios['fresh_speedup_vs_plain']:.1f}x", flush=True)
         print(f"  warm = {ratios['warm_over_fresh_floor']:.2f}x the fresh floor (target <= "
               f"0.5x); fresh pool = {ratios['fresh_over_floor']:.2f}x; warm overhead "
-              f"{results['warm_overhead_s']:.2f} s (target < 0.5 s)", flush=True)
+              f"{results['warm_overhead_s']:.2f} s (target < 0.5 s); load average "
+              f"{results['load_average_after_light']:.1f}", flush=True)
 
         if not args.skip_real:
             from smm_nb.demo import generate_demo
@@ -285,8 +288,8 @@ def main(argv: list[str] | None = None) -> int:
             results["real"] = real
             results["real_speedup"] = speed
             k = len(CLIENTS) * len(NOTEBOOKS)
-            print(f"real notebooks ({len(CLIENTS)} demo clients x {len(NOTEBOOKS)} = {k}):",
-                  flush=True)
+            print(f"real notebooks ({len(CLIENTS)} demo clients x {len(NOTEBOOKS)} = {k}), "
+                  f"load average {os.getloadavg()[0]:.1f}:", flush=True)
             for label, r in real.items():
                 print(f"  {label:>5}: {r['wall']:6.1f} s  (CPU {r['cpu']:6.1f} s; per notebook: "
                       f"papermill {r['execute']:.2f} s of which cells {r['cells']:.2f} s, "

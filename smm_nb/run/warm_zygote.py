@@ -175,7 +175,13 @@ def serve(sock: socket.socket) -> dict | None:
                     os.close(ready_fd)
                 send_msg(sock, {"ok": False, "error": f"working directory not found: {cwd}"})
                 continue
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError as exc:  # out of processes or memory: this launch fails, not us
+                if ready_fd is not None:
+                    os.close(ready_fd)
+                send_msg(sock, {"ok": False, "error": f"fork failed: {exc}"})
+                continue
             if pid == 0:
                 sock.close()
                 req["ready_fd"] = ready_fd
