@@ -105,6 +105,36 @@ def _typed_and_valid(df: pd.DataFrame, schema: TableSchema) -> bool:
     return True
 
 
+def _nulls(dtype, n: int) -> pd.Series:
+    return pd.Series(np.nan if dtype == np.float64 else pd.NA, index=pd.RangeIndex(n),
+                     dtype=dtype)
+
+
+def _arrow_of(s: pd.Series) -> pa.Array | None:
+    """The Arrow array behind an Arrow-backed text column, as one chunk."""
+    arr = getattr(s.array, "_pa_array", None)
+    if arr is None:
+        return None
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def _from_arrow(like: pd.Series, arr: pa.Array) -> pd.Series:
+    return pd.Series(type(like.array)(pa.chunked_array([arr])), name=like.name)
+
+
+def _empty_as_missing(s: pd.Series) -> pd.Series:
+    """Empty text means missing (as ``conform`` reads it)."""
+    arr = _arrow_of(s)
+    if arr is None or not isinstance(s.dtype, pd.StringDtype):
+        return s.where(s.str.len() > 0)
+    if arr.null_count == len(arr):
+        return _from_arrow(s, arr)
+    empty = pc.equal(pc.utf8_length(arr), 0)
+    if not pc.any(empty).as_py():
+        return _from_arrow(s, arr)
+    return _from_arrow(s, pc.if_else(empty, pa.scalar(None, arr.type), arr))
+
+
 def _canonical_frame(chunks: list[pd.DataFrame], schema: TableSchema, tz: str
                      ) -> pd.DataFrame:
     """One canonical frame from checked chunks (typed adapter frames or ``conform``
@@ -118,12 +148,12 @@ def _canonical_frame(chunks: list[pd.DataFrame], schema: TableSchema, tz: str
         target = empty[col.name].dtype
         present = [col.name in c.columns for c in chunks]
         if not any(present):
-            out[col.name] = empty[col.name].reindex(range(total))
+            out[col.name] = _nulls(target, total)
             continue
         parts = []
         for c, n, has in zip(chunks, lengths, present):
             if not has:
-                parts.append(empty[col.name].reindex(range(n)))
+                parts.append(_nulls(target, n))
                 continue
             s = c[col.name]
             if col.kind == "timestamp":
@@ -135,7 +165,7 @@ def _canonical_frame(chunks: list[pd.DataFrame], schema: TableSchema, tz: str
         s = parts[0].reset_index(drop=True) if len(parts) == 1 else \
             pd.concat(parts, ignore_index=True)
         if col.kind == "str":
-            s = s.where(s.str.len() > 0)  # empty text means missing
+            s = _empty_as_missing(s)
         out[col.name] = s
     return pd.DataFrame(out)
 
@@ -176,11 +206,8 @@ def _sort_keys(s: pd.Series) -> list[np.ndarray]:
         v = s.array.asi8 if hasattr(s.array, "asi8") else s.to_numpy().view("i8")
         return [np.where(s.isna().to_numpy(), np.iinfo(np.int64).max, v)]
     if pd.api.types.is_string_dtype(s.dtype):
-        arr = pa.array(s.array) if not isinstance(s.array, pd.arrays.ArrowStringArray) \
-            else s.array._pa_array
-        if isinstance(arr, pa.ChunkedArray):
-            arr = arr.combine_chunks()
-        if arr.null_count == 0 and len(arr):
+        arr = _arrow_of(s)
+        if arr is not None and arr.null_count == 0 and len(arr):
             # decimal ids (most platforms'): compare as numbers padded to 19 digits,
             # the shorter first on a tie, which is exactly the order of the text
             try:
@@ -194,6 +221,19 @@ def _sort_keys(s: pd.Series) -> list[np.ndarray]:
                     v = num.to_numpy(zero_copy_only=False)
                     padded = v * (10 ** (19 - length)).astype(np.uint64)
                     return [padded, length]
+        if arr is not None:
+            # rank of each distinct value (Arrow compares text by code point, as
+            # pandas does), missing last
+            enc = pc.dictionary_encode(arr)
+            ranks = pc.rank(enc.dictionary, sort_keys="ascending",
+                            tiebreaker="dense").to_numpy().astype(np.int64)
+            idx = enc.indices.to_numpy(zero_copy_only=False)
+            if enc.null_count:
+                idx = np.where(pc.is_null(enc).to_numpy(zero_copy_only=False), -1,
+                               np.nan_to_num(idx, nan=-1)).astype(np.int64)
+            codes = np.where(idx < 0, np.iinfo(np.int64).max,
+                             ranks[np.clip(idx, 0, None)] if len(ranks) else 0)
+            return [codes.astype(np.int64)]
     codes, _ = pd.factorize(s, sort=True, use_na_sentinel=True)
     codes = codes.astype(np.int64)
     codes[codes < 0] = np.iinfo(np.int64).max
@@ -215,7 +255,14 @@ def _sorted_deduped(df: pd.DataFrame, key: list[str], sort_cols: list[str]
         keys = {c: _sort_keys(df[c]) for c in dict.fromkeys(sort_cols)}
     flat = [k for c in sort_cols for k in keys[c]]
     order = np.lexsort(flat[::-1]) if flat else np.arange(len(df))
-    return df.take(order).reset_index(drop=True), dropped
+    out = {}
+    for c in df.columns:
+        col = df[c]
+        arr = _arrow_of(col)
+        # Arrow's take on one chunk, not on the many chunks a concatenation leaves
+        out[c] = _from_arrow(col, arr.take(order)) if arr is not None \
+            else col.take(order).reset_index(drop=True)
+    return pd.DataFrame(out), dropped
 
 
 def ingest_files(paths: list[Path], ctx: IngestContext, *, root: Path | None = None,

@@ -358,8 +358,12 @@ def _arrow_numbers(s: pd.Series) -> np.ndarray | None:
     arr = pc.utf8_trim_whitespace(arr)
     arr = pc.if_else(pc.is_in(arr, value_set=_MISSING_ARROW), pa.scalar(None, pa.string()),
                      arr)
-    en = pc.match_substring_regex(arr, _EN_THOUSANDS_RE2)
-    if pc.any(en).as_py():
+    # the thousands pattern only where a comma is (a plain substring test is cheap)
+    if pc.any(pc.match_substring(arr, ",")).as_py():
+        en = pc.match_substring_regex(arr, _EN_THOUSANDS_RE2)
+    else:
+        en = None
+    if en is not None and pc.any(en).as_py():
         arr = pc.if_else(en, pc.replace_substring(arr, ",", ""), arr)
     try:
         vals = pc.cast(arr, pa.float64())
@@ -415,7 +419,10 @@ def to_count(table: RawTable, column: str) -> pd.Series:
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise table.fail(column, i, "is not a whole number" if arr[i] >= 0 else "is negative")
-    return num.astype("Float64").astype("Int64")
+    missing = np.isnan(arr)
+    # the checks above make every present value a whole, non-negative number
+    return pd.Series(pd.arrays.IntegerArray(np.where(missing, 0, arr).astype(np.int64),
+                                            missing), index=num.index)
 
 
 def text(table: RawTable, column: str) -> pd.Series:
@@ -432,9 +439,27 @@ def _parse_dates(s: pd.Series, formats: Iterable[str], dayfirst: bool) -> pd.Ser
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
     todo = s.notna() & ~s.isin(list(MISSING))
     sample = s[todo].head(50)
-    # formats that read the sample go first, so a big column is parsed once
-    formats = sorted(formats, key=lambda f: -int(pd.to_datetime(
-        sample, format=f, errors="coerce").notna().sum()))
+    formats = list(formats)
+
+    def reads(f: str) -> int:
+        got = _arrow_strptime(sample, f)
+        if got is None:
+            got = pd.to_datetime(sample, format=f, errors="coerce")
+        return int(got.notna().sum())
+
+    # formats that read the sample go first, so a big column is parsed once; the
+    # first format reading all of it leads that order, so try it alone first
+    first = next((f for f in formats if reads(f) == len(sample)), None) \
+        if len(sample) else None
+    if first is not None and todo.any():
+        parsed = _arrow_strptime(s[todo], first)
+        if parsed is None:
+            parsed = pd.to_datetime(s[todo], format=first, errors="coerce")
+        if isinstance(parsed.dtype, pd.DatetimeTZDtype):
+            parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
+        if bool(parsed.notna().all()) and len(parsed) == len(out):
+            return parsed.astype("datetime64[ns]")
+    formats = sorted(formats, key=lambda f: -reads(f))
     for fmt in formats:
         if not todo.any():
             break
@@ -556,6 +581,16 @@ def hashtags(texts: pd.Series) -> pd.Series:
     caption at ``#`` and keep the word characters that start each later piece.
     """
     arr = _arrow_strings(texts)
+    enc = pc.dictionary_encode(arr)
+    if len(enc.dictionary) * 2 < len(arr):
+        # captions repeat (overlapping exports, templates): each distinct one once
+        tags = hashtags(pd.Series(enc.dictionary.to_pandas(
+            types_mapper={pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype()}.get)
+            if len(enc.dictionary) else [], dtype="string"))
+        picked = pc.take(pa.array(tags.array), enc.indices)
+        return pd.Series(picked.to_pandas(types_mapper={pa.string(): pd.StringDtype(),
+                                                         pa.large_string(): pd.StringDtype()}.get),
+                         index=texts.index).astype("string")
     out = np.full(len(arr), None, dtype=object)
     has = pc.fill_null(pc.match_substring(arr, "#"), False)
     rows = np.flatnonzero(has.to_numpy(zero_copy_only=False))
