@@ -154,8 +154,8 @@ def activity(posts: pd.DataFrame, as_of: pd.Timestamp | None = None) -> Activity
     for plat, ts in t.groupby(posts["platform"].to_numpy()):
         ts = ts.sort_values()
         start = ts.min().normalize()
-        monday0 = start - pd.Timedelta(days=start.dayofweek)
-        weeks = pd.date_range(monday0, end - pd.Timedelta(days=end.dayofweek), freq="7D")
+        monday0 = start - pd.Timedelta(days=start.day_of_week)
+        weeks = pd.date_range(monday0, end - pd.Timedelta(days=end.day_of_week), freq="7D")
         wk = (ts.dt.normalize() - pd.to_timedelta(ts.dt.day_of_week, unit="D"))
         counts = wk.value_counts().reindex(weeks, fill_value=0)
         n_days = (end - start).days + 1
@@ -319,7 +319,13 @@ def top_posts(posts: pd.DataFrame, basis: str = "reach", k: int = 3,
     """
     col = f"er_{basis}"
     den = pd.to_numeric(posts[ER_BASES[basis]]).astype("float64")
-    p = posts[(den >= min_denominator) & posts[col].notna()]
+    keep = ((den >= min_denominator) & posts[col].notna()).to_numpy(dtype=bool, na_value=False)
+    # only the shown columns (taking every column of the prepared table costs more), and
+    # the local wall-clock time once for all posts
+    cols = list(dict.fromkeys(["platform", "published_at", "format", "text", col,
+                               "engagements_public", ER_BASES[basis]]))
+    p = posts.loc[keep, cols]
+    p = p.assign(published_at=_naive(p["published_at"]))
     rows = []
     for plat, g in p.groupby("platform", sort=True):
         g = g.sort_values(col, ascending=False)
@@ -331,8 +337,7 @@ def top_posts(posts: pd.DataFrame, basis: str = "reach", k: int = 3,
                 if len(text) > text_chars:
                     text = text[:text_chars - 1] + "…"
                 rows.append({"platform": plat, "which": which, "rank": i,
-                             "published": _naive(pd.Series([r.published_at])).iloc[0]
-                             .strftime("%Y-%m-%d %H:%M"),
+                             "published": r.published_at.strftime("%Y-%m-%d %H:%M"),
                              "format": r.format, "text": text,
                              "rate": float(getattr(r, col)),
                              "engagements": float(r.engagements_public),

@@ -128,19 +128,41 @@ class Benchmarks:
         if metric == "engagement_rate_per_post" and denominator is None:
             raise AnalysisError("an engagement-rate benchmark needs a denominator; rows "
                                 "without one are context only")
-        df = self.rows(platform, metric, statistic=statistic)
-        df = df[df["denominator"].isna()] if denominator is None else \
-            df[df["denominator"] == denominator]
-        if df.empty:
+        # plain-array masks (the rules of rows() above): a notebook asks for a dozen
+        # rows, and pandas filtering of the small table cost more than the analyses
+        a = self._arrays()
+        den = a["denominator"]
+        ok = (a["platform_id"] == platform) & (a["metric"] == metric) & \
+            (a["statistic"] == statistic) & (a["value"] > 0)
+        ok &= np.equal(den, None) if denominator is None else (den == denominator)
+        if not ok.any():
             return None
-        same = df[df["industry"] == industry] if industry else df.iloc[0:0]
+        ind = a["industry"]
+        same = ok & (ind == industry) if industry else np.zeros_like(ok)
         # "All industries", "All brands", "All accounts (Buffer users)": the whole sample.
-        pool = same if not same.empty else df[df["industry"].str.startswith("All ")]
-        if pool.empty:
+        pool = same if same.any() else \
+            ok & np.array([isinstance(v, str) and v.startswith("All ") for v in ind], bool)
+        if not pool.any():
             return None
-        pool = pool.assign(dist=(pool["period"] - period).abs())
-        r = pool.sort_values(["dist", "report_year"], ascending=[True, False]).iloc[0]
-        return _row(r)
+        pos = np.flatnonzero(pool)
+        dist = np.abs(a["period"][pos] - period)
+        # closest period first, then the newest report; stable, as sort_values was
+        best = pos[np.lexsort((-a["report_year"][pos], dist))[0]]
+        return _row(self.frame.iloc[best])
+
+    def _arrays(self) -> dict[str, np.ndarray]:
+        arrays = self.__dict__.get("_cols")
+        if arrays is None or arrays[0] is not self.frame:
+            df = self.frame
+            cols = {c: df[c].to_numpy(dtype=object, na_value=None)
+                    for c in ("platform_id", "metric", "statistic", "denominator",
+                              "industry")}
+            for c in ("value", "period", "report_year"):
+                cols[c] = pd.to_numeric(df[c], errors="coerce").to_numpy(
+                    dtype="float64", na_value=np.nan)
+            arrays = (df, cols)
+            self._cols = arrays
+        return arrays[1]
 
 
 def _row(r: pd.Series) -> BenchmarkRow:
@@ -310,4 +332,4 @@ def period_of(dates: pd.Series) -> float:
     if s.empty:
         return float("nan")
     mid = s.min() + (s.max() - s.min()) / 2
-    return mid.year + (mid.dayofyear - 0.5) / 365.25
+    return mid.year + (mid.day_of_year - 0.5) / 365.25

@@ -404,8 +404,13 @@ def rate_ratios(posts: pd.DataFrame, by: str = "format", reference: str | None =
     _check_basis(basis)
     den_col = ER_BASES[basis]
     defn = f"{ER_DEFINITION} / {DENOMINATOR_LABEL[basis]}, rate ratio of post counts model"
+    # only the columns the models read: sub-frames of the whole prepared table (string
+    # columns included) cost more to take than the fits
+    need = list(dict.fromkeys(["platform", by, "engagements_public", den_col, *adjust]))
     if exclude_experiments and "arm" in posts:
-        posts = posts[posts["arm"].isna()]
+        posts = posts.loc[posts["arm"].isna().to_numpy(), need]
+    else:
+        posts = posts[need]
     if adjust:
         defn += f", adjusted for {', '.join(adjust)}"
     rows = []

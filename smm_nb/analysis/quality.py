@@ -84,7 +84,9 @@ def data_quality(tables: dict[str, pd.DataFrame]) -> DataQuality:
         if df is None or df.empty or "source_file" not in df:
             continue
         tcol = schema.time_column
-        for src, g in df.groupby(df["source_file"].fillna("<unknown>"), sort=True):
+        # group only the columns read here, not the whole table
+        cols = [c for c in (tcol, "platform") if c and c in df]
+        for src, g in df[cols].groupby(df["source_file"].fillna("<unknown>"), sort=True):
             t = _naive(g[tcol]) if tcol else None
             files.append({"table": name, "source_file": src,
                           "platforms": ", ".join(sorted(g["platform"].dropna().unique()))
