@@ -76,6 +76,7 @@ def client_rows(reports_dir: Path) -> list[dict[str, Any]]:
             "failed_notebooks": [n["notebook"] for n in failed[1].get("notebooks", [])
                                  if n.get("status") != "ok"] if failed and status == "failed"
             else [],
+            "error": failed[1].get("error") if failed and status == "failed" else None,
             "findings": _json(good / "findings.json") if good else None,
         })
     return rows
@@ -96,9 +97,10 @@ def render_index(reports_dir: Path) -> str:
             for c in headline_cards(r["findings"], lang, r["currency"]):
                 kpis += (f'<span class="smm-kpi" title="{esc(c.text)}">{esc(c.title)}: '
                          f"<b>{esc(c.value or '–')}</b></span>")
-        status = (f'<span class="smm-ok">ok</span>' if r["status"] == "ok" else
+        why = r["error"] or ", ".join(r["failed_notebooks"])
+        status = ('<span class="smm-ok">ok</span>' if r["status"] == "ok" else
                   f'<span class="smm-failed">failed</span> ({esc(r["failed_run"] or "")}: '
-                  f'{esc(", ".join(r["failed_notebooks"]))})')
+                  f"{esc(why)})")
         links = []
         if r["good_run"]:
             links.append(f'<a href="{slug}/latest/report.html">report</a>')

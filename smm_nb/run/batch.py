@@ -325,6 +325,9 @@ def run_batch(slugs: Iterable[str], data_dir: Path,
     kmc = executor.kernel_manager_class
     kernels = "warm" if kmc else "fresh"
     tasks = [t for plan in runnable for t in _tasks(plan, cell_timeout, kmc)]
+    for i, o in enumerate(outcomes):
+        if o.status == "invalid":
+            outcomes[i] = _record_invalid(o, run_id, data_dir, reports_dir)
     runs = {plan.slug: _ClientRun(plan, run_id, reports_dir) for plan in runnable}
     bar = None
     if progress and tasks:
@@ -360,6 +363,25 @@ def run_batch(slugs: Iterable[str], data_dir: Path,
 
         _write_index(reports_dir)
     return BatchResult(run_id, outcomes, reports_dir, time.perf_counter() - t0)
+
+
+def _record_invalid(o: ClientOutcome, run_id: str, data_dir: Path,
+                    reports_dir: Path) -> ClientOutcome:
+    """Keep a client that could not run in ``failed/<run-id>/manifest.json`` so the
+    portfolio index shows it; a slug with no client folder (a typo) leaves no trace."""
+    if not (data_dir / "clients" / o.client / "client.yaml").is_file():
+        return o
+    client_reports = reports_dir / o.client
+    work = staging_dir(client_reports, run_id)
+    now = _now()
+    manifest = build_manifest(client=o.client, run_id=run_id, status="invalid",
+                              parameters={"client": o.client}, hashes={}, notebooks=[],
+                              started=now, finished=now, executor="-", kernels="-",
+                              extra={"error": o.error})
+    (work / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
+                                 encoding="utf-8")
+    o.run_id, o.folder = run_id, keep_failed(work, client_reports, run_id)
+    return o
 
 
 def run_client(ws: Workspace, notebooks: tuple[str, ...] = NOTEBOOKS, run_id: str | None = None,

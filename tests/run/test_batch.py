@@ -82,10 +82,14 @@ def test_failures_are_isolated_and_last_good_report_survives(data_dir, tmp_path,
     raised = json.loads((reports / "nordwind-shop" / "failed" / "bad" / "fault.ipynb").read_text())
     assert any(o.get("ename") == "ValueError" for c in raised["cells"]
                for o in c.get("outputs", []))
-    assert not (reports / "broken-cafe").exists()
+    # the invalid client left only a record for the index, no report
+    assert sorted(p.name for p in (reports / "broken-cafe").iterdir()) == ["failed"]
+    invalid = json.loads((reports / "broken-cafe" / "failed" / "bad" / "manifest.json").read_text())
+    assert invalid["status"] == "invalid" and "post_id" in invalid["error"]
     assert not list(reports.glob("*/.run-*"))  # no staging folder left behind
     index = (reports / "index.html").read_text()
     assert "nordwind-shop" in index and "failed" in index and "<script" not in index
+    assert "broken-cafe" in index and "post_id" in index
 
 
 def test_changed_reruns_only_changed_clients_with_same_findings(data_dir, tmp_path, summary_nb,
