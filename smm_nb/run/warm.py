@@ -57,6 +57,10 @@ class ZygoteDied(RuntimeError):
     """The pre-started process is gone (it is replaced on the next launch)."""
 
 
+class ZygoteStale(ZygoteDied):
+    """smm_nb or an installed package changed on disk since the zygote imported them."""
+
+
 class Zygote:
     """A pre-started process of this worker that forks kernels on request."""
 
@@ -132,6 +136,9 @@ class Zygote:
             os.close(ready_w)
         if not reply.get("ok"):
             os.close(ready_r)
+            if reply.get("stale"):
+                self._broken = True
+                raise ZygoteStale(reply.get("error"))
             raise RuntimeError(f"warm kernel could not start: {reply.get('error')}")
         return int(reply["pid"]), ready_r
 
@@ -301,8 +308,8 @@ class WarmProvisioner(LocalProvisioner):
             zygote = get_zygote()
             try:
                 pid, ready = zygote.spawn(args, env, cwd)
-            except ZygoteDied:
-                zygote = get_zygote(restart=True)  # it died since the last notebook
+            except ZygoteDied:  # it died, or the code changed, since the last notebook
+                zygote = get_zygote(restart=True)
                 pid, ready = zygote.spawn(args, env, cwd)
         except ZygoteDied as exc:
             # A zygote that cannot start (a library failing at import, say) must not fail

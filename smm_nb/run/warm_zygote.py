@@ -41,7 +41,11 @@ PRELOAD = ("numpy", "pandas", "scipy", "scipy.stats", "scipy.optimize", "statsmo
 # import) is only loaded by the first figure, inside the kernel, as in a fresh kernel.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
+#: Extra modules to preload, comma-separated (an agency's own library, say).
+PRELOAD_ENV = "SMM_NB_WARM_PRELOAD"
+
 _exit_codes: dict[int, int] = {}
+_fingerprint: tuple = ()
 _MAX_REMEMBERED = 4096
 
 
@@ -105,7 +109,8 @@ def preload() -> None:
     # debugpy warns about frozen modules on import; a kernel prints that into its own
     # (discarded) start-up output, the zygote would print it on the worker's terminal.
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    for name in PRELOAD:
+    extra = [m.strip() for m in os.environ.get(PRELOAD_ENV, "").split(",") if m.strip()]
+    for name in (*PRELOAD, *extra):
         try:
             importlib.import_module(name)
         except ImportError:  # a missing optional library only costs its import later
@@ -119,6 +124,32 @@ def preload() -> None:
         _warm_matplotlib()
     except Exception as exc:  # noqa: BLE001 - warming is an optimisation, never a failure
         print(f"smm-nb warm kernels: matplotlib warm-up skipped ({exc})", file=sys.stderr)
+
+
+def source_fingerprint() -> tuple:
+    """What a kernel would import differently from the zygote's memory: the files of the
+    loaded smm_nb (and extra preloaded) modules, and the site-packages folders (whose
+    modification time changes when a package is installed, upgraded or removed).
+
+    A long-lived worker (a Dask cluster that outlives a code change, say) would otherwise
+    give notebooks yesterday's smm_nb; a fresh kernel always reads the files.
+    """
+    watched = {"smm_nb"} | {m.strip().split(".")[0] for m in
+                            os.environ.get(PRELOAD_ENV, "").split(",") if m.strip()}
+    items = []
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if path and name.split(".")[0] in watched:
+            items.append(path)
+    items += [p for p in sys.path if p.endswith(("site-packages", "dist-packages"))]
+    out = []
+    for path in sorted(set(items)):
+        try:
+            st = os.stat(path)
+            out.append((path, st.st_mtime_ns, st.st_size))
+        except OSError:
+            out.append((path, None, None))
+    return tuple(out)
 
 
 def _warm_matplotlib() -> None:
@@ -169,6 +200,13 @@ def serve(sock: socket.socket) -> dict | None:
             pid = int(req["pid"])
             send_msg(sock, {"ok": True, "exit_code": _exit_codes.pop(pid, None)})
         elif op == "spawn":
+            if source_fingerprint() != _fingerprint:
+                # Code changed on disk since the imports: the manager replaces this zygote.
+                if ready_fd is not None:
+                    os.close(ready_fd)
+                send_msg(sock, {"ok": False, "stale": True,
+                                "error": "smm_nb or a package changed since the zygote started"})
+                continue
             cwd = req.get("cwd") or os.getcwd()
             if not os.path.isdir(cwd):
                 if ready_fd is not None:
@@ -286,7 +324,9 @@ def main(argv: list[str] | None = None) -> None:
     # The zygote lives in its own session; a terminal's Ctrl-C is for the batch, whose
     # closing of the socket ends the zygote.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    global _fingerprint
     preload()
+    _fingerprint = source_fingerprint()
     sock = socket.socket(fileno=fd)
     send_msg(sock, {"ok": True, "pid": os.getpid(), "ready": True})
     req = serve(sock)

@@ -234,3 +234,34 @@ def test_zygote_that_cannot_start_falls_back_to_a_fresh_kernel(tmp_path, monkeyp
     monkeypatch.setattr(warm, "Zygote", broken)
     monkeypatch.setattr(warm, "_failed_at", None)
     assert state(run("leak_check", tmp_path))["variable"] is False
+
+
+def test_zygote_is_replaced_when_preloaded_code_changes(tmp_path, monkeypatch):
+    from smm_nb.dev.nbbuild import code, write_notebook
+
+    pkg = tmp_path / "lib" / "warmprobe"
+    pkg.mkdir(parents=True)
+    (pkg / "__init__.py").write_text("VALUE = 1\n", encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "lib"))
+    monkeypatch.setenv("SMM_NB_WARM_PRELOAD", "warmprobe")
+    nb = write_notebook(tmp_path / "probe.ipynb",
+                        [code("import warmprobe\nprint(warmprobe.VALUE)")])
+
+    def value() -> str:
+        import papermill as pm
+
+        out = pm.execute_notebook(str(nb), str(tmp_path / "out.ipynb"), kernel_name="python3",
+                                  progress_bar=False, cwd=str(tmp_path),
+                                  kernel_manager_class=WARM, shutdown_kernel="immediate")
+        return out.cells[0].outputs[0]["text"].strip()
+
+    old = warm.get_zygote(restart=True)  # started with the probe package preloaded
+    assert value() == "1"
+    assert warm.get_zygote() is old
+    (pkg / "__init__.py").write_text("VALUE = 2\n", encoding="utf-8")
+    later = time.time() + 5  # a modification time the file system cannot round away
+    os.utime(pkg / "__init__.py", (later, later))
+    assert value() == "2"  # as a fresh kernel would import it
+    assert warm.get_zygote().pid != old.pid
+    monkeypatch.delenv("SMM_NB_WARM_PRELOAD")
+    warm.get_zygote(restart=True)  # leave a zygote without the probe for later tests
