@@ -86,7 +86,7 @@ def format_value(value: Any, unit: str, lang: Language, currency: str | None = N
         # recorded as a difference of ratios (0.012), shown in points (+1.2 pp)
         sign = "+" if v > 0 else ""
         return f"{sign}{lang.number(v * 100, 1)} {label(lang, 'points')}"
-    digits = 0 if unit == "count" or abs(v) >= 100 or v.is_integer() else 1
+    digits = 0 if abs(v) >= 100 or v.is_integer() else 1  # 4.5 posts is not "4"
     n = lang.number(v, digits)
     if unit in ("per_week", "per_day"):
         return lang.text(f"{n} {label(lang, unit)}", f"{label(lang, unit)} {n}")

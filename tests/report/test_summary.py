@@ -19,7 +19,8 @@ def _f(key, value, unit="ratio", text="t", **kw):
 @pytest.mark.parametrize("value, unit, en, tr", [
     (0.041, "ratio", "4.1%", TR.percent(0.041)),
     (1.6, "rate_ratio", "1.60×", "1,60×"),
-    (1234.5, "count", "1,234", "1.234"),  # counts are whole numbers
+    (1234.5, "count", "1,234", "1.234"),
+    (4.5, "count", "4.5", "4,5"),  # a mean count keeps its decimal
     (3.25, "per_week", "3.2 per week", "haftada 3,2"),
     (12, "days", "12 days", "12 gün"),
     (2.5, "hours", "2.5 hours", "2,5 saat"),
