@@ -157,15 +157,20 @@ def build_parser() -> argparse.ArgumentParser:
         s.add_argument("--quiet", action="store_true", help="no progress, only failures (cron)")
         s.set_defaults(func=func)
 
-    s = sub.add_parser("bench", help="time the batch run against the plain papermill loop")
-    s.add_argument("bench_args", nargs=argparse.REMAINDER,
-                   help="passed to bench/batch.py (see --help there)")
-    s.set_defaults(func=cmd_bench)
+    s = sub.add_parser("bench", add_help=False,
+                       help="time the batch run against the plain papermill loop "
+                            "(options: see bench/batch.py --help)")
+    s.set_defaults(func=cmd_bench, bench_args=[])
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "bench":
+        args.bench_args = extra  # everything after `bench` belongs to bench/batch.py
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return args.func(args)
     except SmmError as exc:
