@@ -309,8 +309,9 @@ class LocalExecutor:
             broken = False
             try:
                 while queue or running:
-                    # keep at most 2 tasks per worker queued so a broken pool loses few
-                    while len(running) < 2 * self.workers and (task := queue.next_ready()):
+                    # no more tasks than workers: a worker that dies takes down only what
+                    # was running (the pool fails every future it holds)
+                    while len(running) < self.workers and (task := queue.next_ready()):
                         running[pool.submit(execute_task, task)] = task
                     if not running:
                         break  # cannot happen: needs only point at tasks of this batch

@@ -173,3 +173,20 @@ def test_a_cell_that_runs_too_long_times_out(tmp_path):
     r = execute_task(NotebookTask("acme", "slow", str(src), {"x": 2}, cell_timeout=2))
     assert r.status == "failed" and r.kind == "timeout" and r.seconds < 50
     assert r.notebook_json is not None and r.cell is not None
+
+
+def test_a_dying_worker_fails_only_its_notebook(data_dir, tmp_path, fault_nb):
+    killer = data_dir / "clients" / "worker-killer"
+    shutil.copytree(data_dir / "clients" / "kahve-kosesi", killer)
+    cfg = killer / "client.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("slug: kahve-kosesi",
+                                                           "slug: worker-killer"), encoding="utf-8")
+    from smm_nb.run.executor import LocalExecutor
+
+    result = run_batch(["worker-killer", "kahve-kosesi"], data_dir, {"fault": fault_nb},
+                       run_id="w1", reports_dir=tmp_path / "reports",
+                       executor=LocalExecutor(1), progress=False)
+    status = {c.client: c for c in result.clients}
+    assert status["worker-killer"].status == "failed"
+    assert "worker process died" in status["worker-killer"].notebooks[0].error
+    assert status["kahve-kosesi"].status == "ok"  # ran on the rebuilt pool
