@@ -117,13 +117,17 @@ def interval_dots(ax, y, value, low, high, colors, labels=None, horizontal: bool
     value, low, high = (np.asarray(a, dtype=float) for a in (value, low, high))
     lo = np.where(np.isfinite(low), value - low, 0)
     hi = np.where(np.isfinite(high), high - value, 0)
-    for i, (yy, v) in enumerate(zip(y, value)):
+    yv = np.asarray(list(y), dtype=float)
+    # one errorbar call per colour, not per point (each call builds a container of
+    # artists; the picture is the same)
+    colors = list(colors)
+    for c in dict.fromkeys(colors):
+        i = np.array([k for k, cc in enumerate(colors) if cc == c], dtype=int)
+        err = [lo[i], hi[i]]
         if horizontal:
-            ax.errorbar(v, yy, xerr=[[lo[i]], [hi[i]]], fmt="o", color=colors[i], capsize=3,
-                        ms=6, lw=1.5)
+            ax.errorbar(value[i], yv[i], xerr=err, fmt="o", color=c, capsize=3, ms=6, lw=1.5)
         else:
-            ax.errorbar(yy, v, yerr=[[lo[i]], [hi[i]]], fmt="o", color=colors[i], capsize=3,
-                        ms=6, lw=1.5)
+            ax.errorbar(yv[i], value[i], yerr=err, fmt="o", color=c, capsize=3, ms=6, lw=1.5)
     if labels is not None:
         (ax.set_yticks if horizontal else ax.set_xticks)(list(y))
         (ax.set_yticklabels if horizontal else ax.set_xticklabels)(labels)
