@@ -288,6 +288,15 @@ def ipykernel_args(cmd: list[str]) -> list[str] | None:
     return list(cmd[3:])
 
 
+def _spawn(args: list[str], env: dict[str, str], cwd: str) -> tuple[Zygote, int, int]:
+    zygote = get_zygote()
+    try:
+        return (zygote, *zygote.spawn(args, env, cwd))
+    except ZygoteDied:  # it died, or the code changed, since the last notebook
+        zygote = get_zygote(restart=True)
+        return (zygote, *zygote.spawn(args, env, cwd))
+
+
 class WarmProvisioner(LocalProvisioner):
     """A :class:`LocalProvisioner` whose kernels are forked from the worker's zygote."""
 
@@ -305,12 +314,9 @@ class WarmProvisioner(LocalProvisioner):
         args = [os.path.expanduser(a) for a in args]
         cwd = str(kwargs.get("cwd") or os.getcwd())
         try:
-            zygote = get_zygote()
-            try:
-                pid, ready = zygote.spawn(args, env, cwd)
-            except ZygoteDied:  # it died, or the code changed, since the last notebook
-                zygote = get_zygote(restart=True)
-                pid, ready = zygote.spawn(args, env, cwd)
+            # In a thread: the first launch may wait seconds for the zygote's imports, and
+            # the event loop may be serving other kernels meanwhile.
+            zygote, pid, ready = await asyncio.to_thread(_spawn, args, env, cwd)
         except ZygoteDied as exc:
             # A zygote that cannot start (a library failing at import, say) must not fail
             # the batch: this notebook gets an ordinary fresh kernel, and the error is logged.
