@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -15,6 +16,17 @@ from smm_nb.report.html import demote_headings, notebook_body, page
 from smm_nb.report.i18n import CHAPTERS, chapter_title, label  # noqa: F401 - CHAPTERS re-exported
 from smm_nb.report.language import Language
 from smm_nb.report.summary import summary_html
+
+
+_FIRST_HEADING = re.compile(r"<h[1-3][^>]*>(.*?)</h[1-3]>", re.S | re.I)
+
+
+def _title(lang: Language, name: str, body: str) -> str:
+    """The chapter's title: ours for the five notebooks, else the notebook's first heading."""
+    if name in CHAPTERS:
+        return chapter_title(lang, name)
+    m = _FIRST_HEADING.search(body)
+    return html.unescape(re.sub(r"<[^>]+>", "", m.group(1))).strip() if m else name
 
 
 def _period(lang: Language, period: tuple[dt.date, dt.date] | None) -> str | None:
@@ -44,16 +56,17 @@ def render_report(client_name: str, chapters: Mapping[str, dict | str | None], l
     nav = [f'<li><a href="#summary">{esc(label(lang, "summary"))}</a></li>']
     sections = []
     for i, (name, content) in enumerate(chapters.items(), start=1):
-        title = chapter_title(lang, name)
         anchor = f"ch-{i}"
-        nav.append(f'<li><a href="#{anchor}">{i}. {esc(title)}</a></li>')
         if content is None:
+            title = _title(lang, name, "")
             body = f'<h2>{esc(title)}</h2><p class="smm-note">{esc(label(lang, "chapter_failed"))}</p>'
         else:
             body = notebook_body(content, lang.code) if isinstance(content, dict) else content
+            title = _title(lang, name, body)
             body = demote_headings(body)
             if "<h2" not in body[:400]:  # a notebook without its own title gets one
                 body = f"<h2>{esc(title)}</h2>" + body
+        nav.append(f'<li><a href="#{anchor}">{i}. {esc(title)}</a></li>')
         sections.append(f'<section class="smm-chapter" id="{anchor}">{body}'
                         f'<p class="smm-note"><a href="#top">↑ {esc(label(lang, "top"))}</a>'
                         f"</p></section>")
