@@ -30,11 +30,16 @@ class FileProbe:
 
     @property
     def first_line(self) -> str:
-        return self.text.lstrip("\ufeff").splitlines()[0] if self.text.strip() else ""
+        return self.lines[0] if self.text.strip() else ""
 
     @property
     def lines(self) -> list[str]:
-        return self.text.lstrip("\ufeff").splitlines()
+        # every adapter's sniff asks; split the 64 KB head once (callers do not mutate)
+        cached = self.__dict__.get("_lines")
+        if cached is None or cached[0] is not self.text:
+            cached = (self.text, self.text.lstrip("\ufeff").splitlines())
+            self.__dict__["_lines"] = cached
+        return cached[1]
 
     @property
     def suffix(self) -> str:

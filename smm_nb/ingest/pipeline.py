@@ -150,6 +150,22 @@ def _canonical_frame(chunks: list[pd.DataFrame], schema: TableSchema, tz: str
         if not any(present):
             out[col.name] = _nulls(target, total)
             continue
+        if col.kind == "str" and isinstance(target, pd.StringDtype) \
+                and target.storage == "pyarrow":
+            # text: one Arrow concatenation (no per-chunk pandas conversions)
+            arrays = []
+            for c, n, has in zip(chunks, lengths, present):
+                arr = _arrow_of(c[col.name]) if has else pa.nulls(n, pa.large_string())
+                if arr is None:
+                    arr = pa.array(c[col.name].astype(target).array)
+                    if isinstance(arr, pa.ChunkedArray):
+                        arr = arr.combine_chunks()
+                arrays.append(arr.cast(pa.large_string()) if arr.type != pa.large_string()
+                              else arr)
+            whole = pa.concat_arrays(arrays) if len(arrays) > 1 else arrays[0]
+            out[col.name] = _empty_as_missing(pd.Series(
+                pd.arrays.ArrowStringArray(pa.chunked_array([whole]))))
+            continue
         parts = []
         for c, n, has in zip(chunks, lengths, present):
             if not has:

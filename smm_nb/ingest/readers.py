@@ -78,7 +78,12 @@ class RawTable:
 
     def find(self, *names: str) -> str | None:
         """The first of ``names`` that is a column (case- and space-insensitive)."""
-        norm = {normalize(c): c for c in self.frame.columns}
+        cols = tuple(self.frame.columns)
+        cached = self.__dict__.get("_norm")
+        if cached is None or cached[0] != cols:
+            cached = (cols, {normalize(c): c for c in cols})
+            self.__dict__["_norm"] = cached
+        norm = cached[1]
         for n in names:
             hit = norm.get(normalize(n))
             if hit is not None:
@@ -286,7 +291,12 @@ def blank_rows(df: pd.DataFrame) -> np.ndarray:
     blank = np.ones(len(df), dtype=bool)
     for c in df.columns:
         s = df[c]
-        blank &= (s.isna() | (s.astype("string").str.strip() == "")).to_numpy(dtype=bool)
+        if isinstance(s.array, pd.arrays.ArrowStringArray):
+            arr = pc.utf8_trim_whitespace(_arrow_strings(s))
+            empty = pc.fill_null(pc.equal(pc.utf8_length(arr), 0), True)
+            blank &= empty.to_numpy(zero_copy_only=False)
+        else:
+            blank &= (s.isna() | (s.astype("string").str.strip() == "")).to_numpy(dtype=bool)
         if not blank.any():
             break
     return blank
@@ -334,7 +344,11 @@ def _clean_number(v: str, comma_decimal: bool) -> float | None:
 
 
 def _arrow_strings(s: pd.Series) -> pa.Array:
-    arr = pa.array(s.astype("string").array)
+    if isinstance(s.array, pd.arrays.ArrowStringArray):
+        # "str" and "string" columns share the Arrow data; missing is null in both
+        arr = s.array._pa_array
+    else:
+        arr = pa.array(s.astype("string").array)
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     return arr
@@ -425,9 +439,22 @@ def to_count(table: RawTable, column: str) -> pd.Series:
                                             missing), index=num.index)
 
 
+_NO_TEXT = pa.array(["", "-"])
+
+
+def _string_series(arr: pa.Array, index: pd.Index) -> pd.Series:
+    """A ``string`` (Arrow-backed, ``pd.NA``) Series from an Arrow text array."""
+    if arr.type != pa.large_string():
+        arr = arr.cast(pa.large_string())
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([arr])), index=index)
+
+
 def text(table: RawTable, column: str) -> pd.Series:
-    s = table.frame[column].astype("string").str.strip()
-    return s.where(~s.isin(["", "-"]))
+    """Text cells, stripped; empty and ``-`` are missing."""
+    s = table.frame[column]
+    arr = pc.utf8_trim_whitespace(_arrow_strings(s))  # what .str.strip() does
+    arr = pc.if_else(pc.is_in(arr, value_set=_NO_TEXT), pa.scalar(None, arr.type), arr)
+    return _string_series(arr, s.index)
 
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -441,10 +468,16 @@ def _parse_dates(s: pd.Series, formats: Iterable[str], dayfirst: bool) -> pd.Ser
     sample = s[todo].head(50)
     formats = list(formats)
 
+    sample_arrow = _arrow_strings(sample)
+
     def reads(f: str) -> int:
-        got = _arrow_strptime(sample, f)
-        if got is None:
-            got = pd.to_datetime(sample, format=f, errors="coerce")
+        if f in _ARROW_FORMATS:
+            try:
+                got = pc.strptime(sample_arrow, format=f, unit="s", error_is_null=True)
+                return len(got) - got.null_count
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                pass
+        got = pd.to_datetime(sample, format=f, errors="coerce")
         return int(got.notna().sum())
 
     # formats that read the sample go first, so a big column is parsed once; the
@@ -587,10 +620,8 @@ def hashtags(texts: pd.Series) -> pd.Series:
         tags = hashtags(pd.Series(enc.dictionary.to_pandas(
             types_mapper={pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype()}.get)
             if len(enc.dictionary) else [], dtype="string"))
-        picked = pc.take(pa.array(tags.array), enc.indices)
-        return pd.Series(picked.to_pandas(types_mapper={pa.string(): pd.StringDtype(),
-                                                         pa.large_string(): pd.StringDtype()}.get),
-                         index=texts.index).astype("string")
+        picked = pc.take(_arrow_strings(tags), enc.indices)
+        return _string_series(picked, texts.index)
     out = np.full(len(arr), None, dtype=object)
     has = pc.fill_null(pc.match_substring(arr, "#"), False)
     rows = np.flatnonzero(has.to_numpy(zero_copy_only=False))
@@ -665,7 +696,9 @@ def map_columns(table: RawTable, spec: dict[str, tuple[str, ...] | str], *,
 def frame(table: RawTable, columns: dict[str, pd.Series | object]) -> pd.DataFrame:
     """A canonical-shaped frame with the raw rows kept in ``source_row``."""
     n = len(table)
-    data = {k: (v.reset_index(drop=True) if isinstance(v, pd.Series) else [v] * n)
+    data = {k: (v.reset_index(drop=True) if isinstance(v, pd.Series)
+                else pd.Series(v, index=range(n), dtype="string") if isinstance(v, str)
+                else [v] * n)
             for k, v in columns.items()}
     df = pd.DataFrame(data, index=range(n))
     df["source_row"] = pd.array(table.rows, dtype="Int64")
