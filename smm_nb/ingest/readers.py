@@ -632,7 +632,11 @@ def hashtags(texts: pd.Series) -> pd.Series:
         parent = pc.list_parent_indices(parts).to_numpy()
         later = np.ones(len(flat), dtype=bool)
         later[offsets[:-1][offsets[:-1] < len(flat)]] = False  # text before the first '#'
-        word = pc.struct_field(pc.extract_regex(flat, r"^(?P<w>[\pL\pN\pM_]+)"), [0])
+        # the Unicode classes cost milliseconds to compile on every call: plain ASCII
+        # pieces (the usual case) take the equivalent ASCII class
+        pattern = r"^(?P<w>[A-Za-z0-9_]+)" if pc.all(pc.string_is_ascii(flat)).as_py() \
+            is not False else r"^(?P<w>[\pL\pN\pM_]+)"
+        word = pc.struct_field(pc.extract_regex(flat, pattern), [0])
         keep = later & pc.is_valid(word).to_numpy(zero_copy_only=False)
         words = pc.utf8_lower(word.filter(pa.array(keep))).cast(pa.string())
         counts = np.bincount(parent[keep], minlength=len(rows))
@@ -643,8 +647,8 @@ def hashtags(texts: pd.Series) -> pd.Series:
         idx = np.full(len(arr), -1, dtype=np.int64)
         idx[rows[counts > 0]] = np.flatnonzero(counts > 0)
         picked = pc.take(joined, pa.array(idx, mask=idx < 0))
-        return pd.Series(picked.to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get),
-                         index=texts.index).astype("string")
+        # built from the array, so a caller's non-default index is kept, not reindexed
+        return _string_series(picked, texts.index)
     return pd.Series(out, index=texts.index, dtype="string")
 
 

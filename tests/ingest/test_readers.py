@@ -100,3 +100,21 @@ def test_sep_line_and_title_row(tmp_path):
     t = _table(tmp_path, data, header_row=2)
     assert t.columns == ["Date", "Primary"] and list(t.rows) == [4]
     assert to_date(t, "Date")[0] == pd.Timestamp("2026-11-01")
+
+
+def test_hashtags_match_findall_and_keep_the_index():
+    import re
+
+    import pandas as pd
+
+    from smm_nb.ingest.readers import hashtags
+
+    caps = ["Yeni #kahve_1 #Çay", "plain #a1 #b-c", None, "#x#y", "no tags", "#ğüş #ok",
+            "#A #a"] * 3  # repeated captions take the distinct-values path
+    s = pd.Series(caps, dtype="string", index=range(100, 100 + len(caps)))
+    want = [" ".join("#" + w.lower() for w in re.findall(r"#(\w+)", c)) or None
+            if isinstance(c, str) else None for c in caps]
+    for sub in (s, s.iloc[[1, 3, 4]], s.iloc[:7]):
+        got = hashtags(sub)
+        assert list(got.index) == list(sub.index)
+        assert [None if pd.isna(v) else v for v in got] == [want[i - 100] for i in sub.index]
