@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from scipy import optimize
 
-from smm_nb.analysis.budget import _water_fill, daily_outcome, fit_curve, optimise_budget
+from smm_nb.analysis.budget import (_negll, _water_fill, daily_outcome, fit_curve, fit_curves,
+                                    optimise_budget)
 from smm_nb.demo import PLANTED
 from smm_nb.model.workspace import load_client
 
@@ -64,6 +65,31 @@ def test_water_filling_matches_brute_force():
     brute = max((f(np.array([x, y, cur.sum() - x - y])), x, y)
                 for x, y in itertools.product(*grid) if lo[2] <= cur.sum() - x - y <= hi[2])
     assert f(best) >= brute[0] - 1e-9
+
+
+def test_batched_bootstrap_fits_reach_the_one_by_one_optimum(rng):
+    s = rng.lognormal(4, 0.7, 200) * (rng.random(200) > 0.1)
+    y = rng.poisson(0.3 + 4 * np.log1p(s / 60))
+    est = fit_curve(s, y)
+    w = rng.multinomial(len(y), np.full(len(y), 1 / len(y)), size=40)
+    batch = fit_curves(s, y, w, np.log(est))
+    for wi, p in zip(w, batch):
+        one = fit_curve(s, y, wi, np.log(est))
+        # at least as high a likelihood as the scalar optimiser, and the same point
+        assert _negll(np.log(p), s, y, wi)[0] <= _negll(np.log(one), s, y, wi)[0] + 1e-6
+        assert p[1:] == pytest.approx(one[1:], rel=1e-2)
+
+
+def test_water_filling_of_many_draws_at_once_matches_one_by_one():
+    gen = np.random.default_rng(5)
+    a, b = gen.uniform(1, 6, (20, 3)), gen.uniform(50, 250, (20, 3))
+    cur = np.array([300.0, 60.0, 100.0])
+    lo, hi = cur * 0.7, cur * 1.3
+    many = _water_fill(a, b, lo, hi, cur.sum())
+    one = np.array([_water_fill(a[i], b[i], lo, hi, cur.sum()) for i in range(20)])
+    assert many == pytest.approx(one)
+    loose = _water_fill(a, b, lo, hi, 10 * cur.sum())  # the total exceeds every upper bound
+    assert loose == pytest.approx(np.tile(hi, (20, 1)))
 
 
 def test_planted_curves_recovered_and_split_moves_to_the_best_margin(rng):
