@@ -64,8 +64,12 @@ def _median_from_indices(sorted_values: np.ndarray, idx: np.ndarray) -> np.ndarr
     if n % 2:
         k = np.partition(idx, n // 2, axis=1)[:, n // 2]
         return sorted_values[k]
-    part = np.partition(idx, (n // 2 - 1, n // 2), axis=1)
-    return (sorted_values[part[:, n // 2 - 1]] + sorted_values[part[:, n // 2]]) / 2
+    # one selection and the maximum of the lower half: the same two middle order
+    # statistics as partitioning at both, several times faster (numpy's multi-kth
+    # partition is slow)
+    part = np.partition(idx, n // 2, axis=1)
+    lower = part[:, :n // 2].max(axis=1)
+    return (sorted_values[lower] + sorted_values[part[:, n // 2]]) / 2
 
 
 def _percentile(boot: np.ndarray, level: float = LEVEL) -> tuple[float, float]:
