@@ -362,9 +362,11 @@ def _arrow_numbers(s: pd.Series) -> np.ndarray | None:
     """Fast path (Arrow kernels) for the usual cells: plain numbers, "12,400", "-",
     empty. None when some cell needs the slow, careful path."""
     arr = _arrow_strings(s)
-    if arr.null_count == 0:
+    if arr.null_count == 0 and not pc.any(pc.match_substring(arr, ",")).as_py() \
+            and not pc.any(pc.is_in(arr, value_set=_MISSING_ARROW)).as_py():
         # a column of plain numbers casts as is; the cleaning below would leave
-        # every such cell unchanged, so the values are the same
+        # every such cell unchanged, so the values are the same. (The two cheap
+        # tests spare a failing cast, which costs milliseconds.)
         try:
             return pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -464,8 +466,9 @@ def _parse_dates(s: pd.Series, formats: Iterable[str], dayfirst: bool) -> pd.Ser
     """Try each explicit format (fast), then Excel serials, then pandas' own guess."""
     s = s.astype("string").str.strip()
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
-    todo = s.notna() & ~s.isin(list(MISSING))
-    sample = s[todo].head(50)
+    todo = pd.Series(_given(s), index=s.index)
+    everything = bool(todo.all())
+    sample = (s if everything else s[todo]).head(50)
     formats = list(formats)
 
     sample_arrow = _arrow_strings(sample)
@@ -485,9 +488,10 @@ def _parse_dates(s: pd.Series, formats: Iterable[str], dayfirst: bool) -> pd.Ser
     first = next((f for f in formats if reads(f) == len(sample)), None) \
         if len(sample) else None
     if first is not None and todo.any():
-        parsed = _arrow_strptime(s[todo], first)
+        some = s if everything else s[todo]
+        parsed = _arrow_strptime(some, first)
         if parsed is None:
-            parsed = pd.to_datetime(s[todo], format=first, errors="coerce")
+            parsed = pd.to_datetime(some, format=first, errors="coerce")
         if isinstance(parsed.dtype, pd.DatetimeTZDtype):
             parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
         if bool(parsed.notna().all()) and len(parsed) == len(out):
@@ -598,11 +602,16 @@ def to_timestamp(table: RawTable, column: str, export_tz: str, client_tz: str,
     return out
 
 
+def _given(s: pd.Series) -> np.ndarray:
+    """Cells holding a value: not missing and, stripped, not one of ``MISSING``."""
+    arr = pc.utf8_trim_whitespace(_arrow_strings(s))
+    given = pc.and_(pc.is_valid(arr), pc.invert(pc.is_in(arr, value_set=_MISSING_ARROW)))
+    return pc.fill_null(given, False).to_numpy(zero_copy_only=False)
+
+
 def _check_parsed(table: RawTable, column: str, raw: pd.Series, parsed: pd.Series,
                   reason: str) -> None:
-    given = raw.astype("string").str.strip()
-    given = given.notna() & ~given.isin(list(MISSING))
-    bad = (given & parsed.isna()).to_numpy(dtype=bool)
+    bad = _given(raw) & parsed.isna().to_numpy(dtype=bool)
     if bad.any():
         raise table.fail(column, int(np.flatnonzero(bad)[0]), reason)
 
