@@ -226,11 +226,12 @@ def _sort_keys(s: pd.Series) -> list[np.ndarray]:
         if arr is not None and arr.null_count == 0 and len(arr):
             # decimal ids (most platforms'): compare as numbers padded to 19 digits,
             # the shorter first on a tie, which is exactly the order of the text
-            try:
+            # ASCII digits, no leading zero (so text and number map one to one)
+            same = pc.all(pc.ascii_is_decimal(arr)).as_py() and not pc.any(pc.and_(
+                pc.starts_with(arr, "0"), pc.greater(pc.utf8_length(arr), 1))).as_py() \
+                and pc.max(pc.utf8_length(arr)).as_py() <= 19
+            if same:
                 num = pc.cast(arr, pa.uint64())
-                same = pc.all(pc.equal(pc.cast(num, arr.type), arr)).as_py()
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                same = False
             if same:
                 length = pc.utf8_length(arr).to_numpy(zero_copy_only=False).astype(np.int64)
                 if length.max() <= 19:

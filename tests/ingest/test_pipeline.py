@@ -59,3 +59,20 @@ def test_typed_fast_path_equals_conform(fixtures):
             pd.testing.assert_frame_equal(a, b, check_dtype=True)
             n += 1
     assert n >= 20
+
+
+@pytest.mark.parametrize("values", [
+    ["9", "10", "1", "100", "0", "18000000000", "2", "12", "120", "10"],  # decimal ids
+    ["9", "010", "b", None, "A", "ä", "10", "b"],  # text, leading zero, missing
+])
+def test_merge_sort_keys_order_like_pandas(values):
+    """The integer sort keys give exactly pandas' order of the text (missing last)."""
+    import numpy as np
+    import pandas as pd
+
+    from smm_nb.ingest.pipeline import _sort_keys
+
+    s = pd.Series(values, dtype="string")
+    order = np.lexsort(_sort_keys(s)[::-1])
+    want = s.sort_values(kind="stable", na_position="last").index.to_numpy()
+    assert list(order) == list(want)
