@@ -366,8 +366,7 @@ def forecast(daily: pd.DataFrame, config: ClientConfig | None = None, horizon: i
 
     Series shorter than :data:`MIN_HISTORY` days are reported as insufficient data.
     The backtest runs ``backtest_origins`` origins for net adds (and followers) and two
-    fewer for reach; the backtest's one fit per series (at its earliest origin) starts from
-    the forecast fit's parameters.
+    fewer for reach; the backtest's fits start from the forecast fit's parameters.
     """
     series, backtests = [], []
     follower_paths: dict[str, tuple[pd.Timestamp, np.ndarray]] = {}
@@ -449,33 +448,39 @@ def _series(plat: str, metric: str, hist: pd.Series, days: pd.DatetimeIndex,
 
 def backtest(s: pd.Series, platform: str, metric: str, origins: int = 6, horizon: int = 28,
              window: int = 182, step: int = 14, repetitions: int = 500, seed: int = 0,
-             level: pd.Series | None = None, start: np.ndarray | None = None
-             ) -> list[Backtest]:
+             level: pd.Series | None = None, start: np.ndarray | None = None,
+             refit: bool = True) -> list[Backtest]:
     """Rolling-origin backtest of :func:`simulate_paths` on ``s``: origins every ``step``
     days going back from the end, each forecasting ``horizon`` days from the data before
     it. With ``level`` (the follower count when ``s`` holds net adds), the cumulated paths
     are checked against it too. Empty when no origin has :data:`MIN_HISTORY` days before
     it.
 
-    The model's parameters (three noise variances) are estimated once, on the data before
-    the *earliest* origin (the optimiser starting from ``start``, e.g. the forecast fit's
-    parameters); every origin then runs the Kalman filter through its own data and
-    simulates from its own end state. Nothing after an origin is used for its forecast;
-    the parameters are at most ``(origins - 1) * step`` days staler than a refit at each
-    origin would be, which the coverage check includes."""
+    Every origin is fitted on its own data (no look-ahead), the latest first, the
+    optimiser starting from ``start`` (e.g. the forecast fit's parameters) and then from
+    the neighbouring origin's fit, which saves most of its iterations.
+
+    ``refit=False`` estimates the noise variances once, on the data before the earliest
+    origin, and only filters and simulates at the others (no look-ahead either, and about
+    half the time). It is not the default: when a series changes regime (the café's
+    launch) the stale variances understate the forecast's real coverage (demo café: 80%
+    coverage 0.23 instead of 0.44) and its error (MAE above the seasonal-naive one)."""
     values = s.to_numpy(dtype=float)
     acc: dict[str, list] = {metric: [], "followers": []}
     ends = [(k, len(values) - horizon - k * step) for k in range(origins)]
     ends = [(k, e) for k, e in ends if e >= MIN_HISTORY]
     params = None
     sims: dict[int, tuple] = {}
-    for k, end in sorted(ends, key=lambda ke: ke[1]):  # earliest origin first: it is fitted
+    # refit: latest origin first (nearest the forecast fit); once: the earliest is fitted
+    for k, end in (ends if refit else sorted(ends, key=lambda ke: ke[1])):
         train = s.iloc[:end]
         fitted: list = []
         paths = simulate_paths(train, horizon, repetitions, seed + k, metric in LOG_METRICS,
                                window, start=start, fitted=fitted, params=params)
-        if paths is not None and params is None:
+        if paths is not None and params is None and not refit:
             params = fitted[0]
+        elif paths is not None and refit:
+            start = fitted[0]  # the next origin starts from its neighbour's fit
         sims[k] = (end, train, paths)
     for k, _end in ends:  # results in the original order (latest origin first)
         end, train, paths = sims[k]
