@@ -115,7 +115,10 @@ def _arrow_of(s: pd.Series) -> pa.Array | None:
     arr = getattr(s.array, "_pa_array", None)
     if arr is None:
         return None
-    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    if isinstance(arr, pa.ChunkedArray):
+        # one chunk is used as is (combine_chunks would copy it)
+        return arr.chunk(0) if arr.num_chunks == 1 else arr.combine_chunks()
+    return arr
 
 
 def _from_arrow(like: pd.Series, arr: pa.Array) -> pd.Series:
