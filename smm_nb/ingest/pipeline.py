@@ -93,19 +93,37 @@ def _typed_and_valid(df: pd.DataFrame, schema: TableSchema) -> bool:
         if col.name not in df.columns:
             continue
         s = df[col.name]
+        arr = s.array
         if col.required and s.isna().any():
             return False
-        if col.nonnegative and col.kind in ("int", "float") and bool((s < 0).any()):
-            return False
+        if col.nonnegative and col.kind in ("int", "float"):
+            if isinstance(arr, pd.arrays.IntegerArray):
+                # the masked array's own data: no pandas comparison per file
+                if bool((arr._data[~arr._mask] < 0).any()):
+                    return False
+            elif bool((s < 0).any()):
+                return False
         if col.choices is not None:
             # the few distinct values, not every row
-            values = s.dropna().unique()
+            pa_arr = _arrow_of(s)
+            values = pc.unique(pa_arr.drop_null()).to_pylist() if pa_arr is not None \
+                else s.dropna().unique()
             if any(v not in col.choices for v in values):
                 return False
     return True
 
 
 def _nulls(dtype, n: int) -> pd.Series:
+    """An all-missing column of ``dtype``, built from its arrays (pandas' scalar
+    broadcast is slow for a million text cells)."""
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow" \
+            and dtype.na_value is pd.NA:
+        return pd.Series(pd.arrays.ArrowStringArray(
+            pa.chunked_array([pa.nulls(n, pa.large_string())])))
+    if str(dtype) == "Int64":
+        return pd.Series(pd.arrays.IntegerArray(np.zeros(n, np.int64), np.ones(n, bool)))
+    if str(dtype) == "boolean":
+        return pd.Series(pd.arrays.BooleanArray(np.zeros(n, bool), np.ones(n, bool)))
     return pd.Series(np.nan if dtype == np.float64 else pd.NA, index=pd.RangeIndex(n),
                      dtype=dtype)
 

@@ -665,10 +665,13 @@ def hashtags(texts: pd.Series) -> pd.Series:
 
 def probe_header(probe: FileProbe, line: int = 0) -> list[str]:
     """Normalised cells of header line ``line`` (0-based, after a ``sep=`` line)."""
-    lines = probe_lines(probe)
-    if len(lines) <= line:
-        return []
-    return [normalize(c) for c in header_cells(lines[line])]
+    # every adapter's sniff asks for the same header: work it out once per probe
+    cache = probe.__dict__.setdefault("_headers", {})
+    if line not in cache:
+        lines = probe_lines(probe)
+        cache[line] = [] if len(lines) <= line else \
+            [normalize(c) for c in header_cells(lines[line])]
+    return list(cache[line])
 
 
 def has_columns(header: Iterable[str], *names: str) -> bool:
