@@ -63,7 +63,7 @@ def test_state_set_in_one_notebook_is_absent_in_the_next(tmp_path, probe_env):
     assert after["rc"] == before["rc"]
     assert after["rc"]["lines.linewidth"] != "7.25"
     assert after["figures"] == []
-    assert after["cwd"] == str(FIXTURES) == before["cwd"]
+    assert after["cwd"] == before["cwd"] == os.path.realpath(FIXTURES)
     assert after["env"] is None
     assert after["probe"] == "from-the-worker"
     # Fresh random state: not the seeded sequence, and not the zygote's shared state.
