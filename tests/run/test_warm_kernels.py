@@ -110,7 +110,6 @@ def test_dead_zygote_is_replaced(tmp_path):
 
 
 def test_kernel_is_interrupted_and_killed_by_its_manager():
-    from jupyter_client import KernelConnectionInfo  # noqa: F401 - jupyter_client is importable
 
     async def scenario():
         km = warm.WarmKernelManager(kernel_name="python3")
