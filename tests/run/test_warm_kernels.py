@@ -110,7 +110,6 @@ def test_dead_zygote_is_replaced(tmp_path):
 
 
 def test_kernel_is_interrupted_and_killed_by_its_manager():
-
     async def scenario():
         km = warm.WarmKernelManager(kernel_name="python3")
         await km.start_kernel(cwd=str(FIXTURES))
