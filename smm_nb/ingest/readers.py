@@ -712,19 +712,25 @@ def map_columns(table: RawTable, spec: dict[str, tuple[str, ...] | str], *,
 def frame(table: RawTable, columns: dict[str, pd.Series | object]) -> pd.DataFrame:
     """A canonical-shaped frame with the raw rows kept in ``source_row``."""
     n = len(table)
-    data = {k: (v.reset_index(drop=True) if isinstance(v, pd.Series)
-                else pd.Series(v, index=range(n), dtype="string") if isinstance(v, str)
-                else [v] * n)
-            for k, v in columns.items()}
-    df = pd.DataFrame(data, index=range(n))
-    df["source_row"] = pd.array(table.rows, dtype="Int64")
-    # canonical dtypes now, so the pipeline can skip re-reading every value
-    for c in df.columns:
-        dt = df[c].dtype
+    index = pd.RangeIndex(n)
+    data: dict[str, pd.Series] = {}
+    for k, v in columns.items():
+        if isinstance(v, pd.Series):
+            s = v.reset_index(drop=True)
+        elif isinstance(v, str):
+            # one value for every row (the platform): repeated in Arrow
+            s = _string_series(pa.array([v], pa.large_string()).take(
+                pa.array(np.zeros(n, dtype=np.int64))), index)
+        else:
+            s = pd.Series([v] * n, index=index)
+        # canonical dtypes now, so the pipeline can skip re-reading every value
+        dt = s.dtype
         if pd.api.types.is_bool_dtype(dt):
-            df[c] = df[c].astype("boolean")
+            s = s.astype("boolean")
         elif pd.api.types.is_integer_dtype(dt) and str(dt) != "Int64":
-            df[c] = df[c].astype("Int64")
+            s = s.astype("Int64")
         elif dt == object:
-            df[c] = df[c].astype("string")
-    return df
+            s = s.astype("string")
+        data[k] = s
+    data["source_row"] = pd.Series(pd.array(table.rows, dtype="Int64"), index=index)
+    return pd.DataFrame(data, index=index)
