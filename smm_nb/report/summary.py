@@ -140,7 +140,24 @@ def _card(section: str, nb: str, f: dict, lang: Language, currency: str | None) 
                                                    currency)
     return Card(section, label(lang, section), shown,
                 None if value is None else format_interval(f, lang, currency),
-                str(f.get("text") or ""), f["key"], nb)
+                card_text(str(f.get("text") or "")), f["key"], nb)
+
+
+def card_text(text: str, limit: int = 200) -> str:
+    """A card holds a sentence, not a paragraph: the first item of a numbered plan, or the
+    text cut at a sentence (else word) boundary; the chapter has the rest."""
+    import re
+
+    items = re.split(r"\s(?=2\.\s)", text, maxsplit=1)  # "1. ... 2. ..." -> first item
+    text = items[0].strip()
+    if len(text) <= limit:
+        return text + (" …" if len(items) > 1 else "")
+    cut = text[:limit]
+    for sep in (". ", "; ", " — ", ", "):
+        at = cut.rfind(sep)
+        if at >= limit // 2:
+            return cut[:at + 1].rstrip(",;") + " …"
+    return cut[:cut.rfind(" ")] + " …"
 
 
 def summary_cards(doc: dict | None, lang: Language, currency: str | None = None,
