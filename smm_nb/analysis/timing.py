@@ -153,7 +153,10 @@ class TimingResult:
             row = best[best["platform"] == plat]
             if row.empty:
                 n_posts = int(self.platforms.set_index("platform").loc[plat, "n"])
-                reason = (f"{plat}: no weekday x hour block has {self.min_posts} or more posts "
+                reason = (f"{plat}: hiçbir gün x saat aralığında {self.min_posts} veya daha fazla "
+                          f"gönderi yok (toplam {n_posts} gönderi); en iyi zaman için yetersiz "
+                          f"veri." if lang == "tr" else
+                          f"{plat}: no weekday x hour block has {self.min_posts} or more posts "
                           f"({n_posts} posts in all); insufficient data for a best time.")
                 out.append(Finding(f"{key}.best.{plat}", None, reason, "rate_ratio", basis))
                 out.append(Finding(f"{key}.best.{plat}.window", None, reason, "text", basis))
@@ -170,7 +173,9 @@ class TimingResult:
                                basis, n=int(c["n"])))
         pb = self.pooled_best(k=1)
         if pb.empty:
-            reason = "no weekday x hour block has enough posts across platforms"
+            reason = ("platformlar genelinde yeterli gönderisi olan gün x saat aralığı yok"
+                      if lang == "tr" else
+                      "no weekday x hour block has enough posts across platforms")
             out.append(Finding(f"{key}.best.all", None, reason, "rate_ratio", basis))
         else:
             r = pb.iloc[0]

@@ -89,12 +89,22 @@ def month_axis(ax) -> None:
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
 
 
-def percent_axis(ax, axis: str = "y", digits: int | None = None) -> None:
+def percent_axis(ax, axis: str = "y", digits: int | None = None, lang=None) -> None:
+    """Percent tick labels; with a Turkish ``lang`` they read %4,5 (sign first, comma)."""
+    turkish = code(lang) == "tr" if lang is not None else _current_language() == "tr"
+
     def fmt(v, _):
         d = digits if digits is not None else (0 if abs(v) >= 0.1 else 1 if abs(v) >= 0.01
                                                else 2)
-        return f"{v * 100:.{d}f}%"
+        text = f"{v * 100:.{d}f}"
+        return f"%{text.replace('.', ',')}" if turkish else f"{text}%"
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(FuncFormatter(fmt))
+
+
+def _current_language() -> str:
+    from smm_nb.report import display
+
+    return display._LANGUAGE
 
 
 def ratio_axis(ax, axis: str = "x", lo: float | None = None, hi: float | None = None) -> None:
