@@ -90,7 +90,21 @@ VALUES_TR: dict[str, str] = {
     "off": "mesai dışı", "weekend": "hafta sonu", "none": "yok", "yes": "evet", "no": "hayır",
     "True": "evet", "False": "hayır", "insufficient data": "yetersiz veri",
     "launch": "lansman", "format": "biçim", "category": "kategori", "weekday": "gün",
-    "hour_block": "saat aralığı",
+    "hour_block": "saat aralığı", "check source": "kaynağı kontrol edin",
+    "significant": "anlamlı", "not significant": "anlamlı değil", "within noise": "gürültü içinde",
+    "not set": "belirlenmedi", "no benchmark": "kıyas yok", "on track": "yolunda",
+    "off track": "yolunda değil", "duplicate post id": "yinelenen gönderi kimliği",
+    "engagements below likes": "etkileşim beğeniden az", "reach above impressions":
+    "erişim gösterimden fazla", "missing days in daily data": "günlük veride eksik günler",
+    "followers at the end": "dönem sonunda takipçi", "per unit": "birim başına",
+    "level": "düzey", "model": "model", "naive": "naif", "posts": "gönderi",
+    "messages": "mesajlar", "audience": "kitle", "account_daily": "günlük hesap verisi",
+    "net_adds": "net takipçi artışı", "reach_per_post": "gönderi başına erişim",
+    "impressions_per_post": "gönderi başına gösterim", "posts_per_week": "haftalık gönderi",
+    "follower_gains": "kazanılan takipçi", "follower_growth_per_day": "günlük takipçi büyümesi",
+    "er_reach": "etkileşim/erişim", "er_impressions": "etkileşim/gösterim",
+    "er_followers": "etkileşim/takipçi", "winner": "kazanan", "inconclusive": "sonuçsuz",
+    "no detectable difference": "saptanabilir fark yok",
 }
 
 
