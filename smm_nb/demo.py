@@ -625,9 +625,9 @@ def generate_demo(data_dir: Path, slugs: list[str] | None = None) -> list[str]:
 
 def small_client(data_dir: Path, slug: str = "tiny-shop", days: int = 14,
                  platforms: tuple[str, ...] = ("instagram",), spend: bool = False,
-                 experiments: bool = False, seed: int = 7) -> Path:
-    """A thin client for edge-case tests: few platforms, few days, optionally no spend
-    and no experiments. Returns its ``client.yaml`` path."""
+                 seed: int = 7) -> Path:
+    """A thin client for edge-case tests: few platforms, few days, no experiments,
+    optionally with spend. Returns its ``client.yaml`` path."""
     base = {s.slug: s for s in demo_specs()}["nordwind-shop"]
     start = AS_OF - dt.timedelta(days=days)
     plats = [PlatformSpec(p.name, p.followers0, p.gains_base, p.gains_slope, p.losses,
@@ -647,8 +647,6 @@ def small_client(data_dir: Path, slug: str = "tiny-shop", days: int = 14,
     spec = ClientSpec(slug, seed, config, plats, base.weekday_reach, base.captions,
                       spend={k: v for k, v in base.spend.items() if k in platforms}
                       if spend else {})
-    if experiments:
-        raise NotImplementedError("small clients are for the no-experiment edge cases")
     client_dir = Path(data_dir) / "clients" / slug
     if client_dir.exists():
         shutil.rmtree(client_dir)
