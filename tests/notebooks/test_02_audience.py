@@ -5,21 +5,13 @@ import pytest
 
 from smm_nb.analysis.timing import window_key
 from smm_nb.demo import PLANTED
+from notebook_outputs import outputs_text as _outputs
 
 pytestmark = pytest.mark.e2e
 
 CLIENTS = [("kahve-kosesi", "demo_data_dir"), ("nordwind-shop", "demo_data_dir"),
            ("ledgerline", "demo_data_dir"), ("tiny-shop", "edge_data_dir"),
            ("month-shop", "edge_data_dir")]
-
-
-def _outputs(nb) -> str:
-    out = []
-    for c in nb.cells:
-        for o in c.get("outputs", []):
-            assert o.get("output_type") != "error"
-            out.append(o.get("data", {}).get("text/html", "") or o.get("text", ""))
-    return "\n".join(out)
 
 
 @pytest.mark.parametrize("client,folder", CLIENTS)

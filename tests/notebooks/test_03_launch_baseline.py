@@ -3,17 +3,9 @@ client with no data before its launch."""
 import pytest
 
 from smm_nb.demo import PLANTED
+from notebook_outputs import outputs_text as _outputs
 
 pytestmark = pytest.mark.e2e
-
-
-def _outputs(nb) -> str:
-    out = []
-    for c in nb.cells:
-        for o in c.get("outputs", []):
-            assert o.get("output_type") != "error"
-            out.append(o.get("data", {}).get("text/html", "") or o.get("text", ""))
-    return "\n".join(out)
 
 
 def test_kahve_kosesi_in_turkish_recovers_the_launch_shift(run_notebook, demo_data_dir):

@@ -3,17 +3,9 @@ with neither."""
 import pytest
 
 from smm_nb.demo import PLANTED
+from notebook_outputs import outputs_text as _outputs
 
 pytestmark = pytest.mark.e2e
-
-
-def _outputs(nb) -> str:
-    out = []
-    for c in nb.cells:
-        for o in c.get("outputs", []):
-            assert o.get("output_type") != "error"
-            out.append(o.get("data", {}).get("text/html", "") or o.get("text", ""))
-    return "\n".join(out)
 
 
 def test_nordwind_experiments_kpis_and_roi(run_notebook, demo_data_dir):

@@ -4,17 +4,9 @@ import pytest
 
 from smm_nb.demo import PLANTED
 from smm_nb.report.html import notebook_body
+from notebook_outputs import outputs_text as _outputs
 
 pytestmark = pytest.mark.e2e
-
-
-def _outputs(nb) -> str:
-    out = []
-    for c in nb.cells:
-        for o in c.get("outputs", []):
-            assert o.get("output_type") != "error", o.get("evalue")
-            out.append(o.get("data", {}).get("text/html", "") or o.get("text", ""))
-    return "\n".join(out)
 
 
 def test_ledgerline_drivers_forecast_budget_plan(run_notebook, demo_data_dir):
