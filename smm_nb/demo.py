@@ -112,7 +112,11 @@ def _window_multiplier(ts: pd.Series) -> np.ndarray:
 
 
 def _simulate_posts(rng: np.random.Generator, spec: ClientSpec, p: PlatformSpec,
-                    followers: pd.Series, tz: str) -> pd.DataFrame:
+                    followers: pd.Series, tz: str, fast: bool = False) -> pd.DataFrame:
+    """One platform's posts. ``fast`` draws the per-post text, tags and engagement split
+    as whole arrays (a different random stream, same distributions) and keeps
+    ``published_at`` as a time-zone aware column: what the large client needs for a
+    million posts. The demo clients keep ``fast=False``, whose output tests pin."""
     days = pd.date_range(p.start, AS_OF - dt.timedelta(days=1), freq="D")
     n_per_day = rng.poisson(p.posts_per_week / 7, len(days))
     dates = np.repeat(days.values, n_per_day)
@@ -127,12 +131,22 @@ def _simulate_posts(rng: np.random.Generator, spec: ClientSpec, p: PlatformSpec,
     formats = rng.choice(fmt_names, n, p=fmt_p / fmt_p.sum())
     lines = spec.config["persona"]["service_lines"]
     categories = rng.choice(list(lines), n)
-    tags = [" ".join("#" + t for t in rng.choice(lines[c], 1)) for c in categories]
+    if fast:
+        tags = np.empty(n, dtype=object)
+        for c, words in lines.items():
+            rows = np.flatnonzero(categories == c)
+            tags[rows] = np.asarray(["#" + w for w in words], dtype=object)[
+                rng.integers(0, len(words), len(rows))]
+    else:
+        tags = [" ".join("#" + t for t in rng.choice(lines[c], 1)) for c in categories]
     paid = rng.random(n) < p.paid_share
     arm_mult = np.ones(n)
     experiment = np.array([None] * n, dtype=object)
     arm = np.array([None] * n, dtype=object)
-    texts = [str(rng.choice(spec.captions)) for _ in range(n)]
+    if fast:
+        texts = np.asarray(spec.captions, dtype=object)[rng.integers(0, len(spec.captions), n)]
+    else:
+        texts = [str(rng.choice(spec.captions)) for _ in range(n)]
     for exp in spec.experiments:
         if exp["platform"] != p.name:
             continue
@@ -173,16 +187,26 @@ def _simulate_posts(rng: np.random.Generator, spec: ClientSpec, p: PlatformSpec,
     lam = reach * er * rng.gamma(shape, 1 / shape, n)
     engagements = np.minimum(rng.poisson(lam), reach)
     split = np.array([0.78, 0.08, 0.07, 0.07])
-    parts = np.array([rng.multinomial(e, split) for e in engagements]).reshape(n, 4)
+    if fast:
+        parts = rng.multinomial(engagements, split).reshape(n, 4)
+    else:
+        parts = np.array([rng.multinomial(e, split) for e in engagements]).reshape(n, 4)
     clicks = rng.binomial(impressions, p.ctr)
     video = np.isin(formats, ["reel", "video"])
     video_views = np.where(video, (impressions * rng.uniform(0.5, 0.9, n)).astype(int), 0)
     spend = np.where(paid, rng.uniform(20, 120, n).round(2), 0.0)
+    if fast:
+        post_id = pd.Series(np.arange(n)).astype("string").str.zfill(7).radd(
+            f"{p.name[:2]}{spec.seed}").array
+        published_at = published
+    else:
+        post_id = [f"{p.name[:2]}{spec.seed}{i:05d}" for i in range(n)]
+        published_at = published.dt.strftime("%Y-%m-%dT%H:%M:%S%z").str.replace(
+            r"(\d\d)(\d\d)$", r"\1:\2", regex=True)
     return pd.DataFrame({
         "platform": p.name,
-        "post_id": [f"{p.name[:2]}{spec.seed}{i:05d}" for i in range(n)],
-        "published_at": published.dt.strftime("%Y-%m-%dT%H:%M:%S%z").str.replace(
-            r"(\d\d)(\d\d)$", r"\1:\2", regex=True),
+        "post_id": post_id,
+        "published_at": published_at,
         "format": formats, "category": categories, "tags": tags, "text": texts,
         "paid": paid, "spend": spend, "impressions": impressions, "reach": reach,
         "likes": parts[:, 0], "comments": parts[:, 1], "shares": parts[:, 2],
@@ -653,4 +677,190 @@ def small_client(data_dir: Path, slug: str = "tiny-shop", days: int = 14,
     (client_dir / "exports").mkdir(parents=True)
     write_config(spec.config, client_dir / "client.yaml")
     write_exports(simulate_client(spec), client_dir / "exports")
+    return client_dir / "client.yaml"
+
+
+# --------------------------------------------------------------------------- the large client
+
+#: What :func:`large_client` plants besides the effects shared with the demo clients
+#: (format ER multipliers, the Thursday 18-21 window, per-post dispersion).
+LARGE_PLANTED = {
+    "platform_share_of_posts": {"instagram": 0.3, "facebook": 0.2, "x": 0.25,
+                                "linkedin": 0.1, "tiktok": 0.15},
+    "launch_level_shift": {"platform": "instagram", "metric": "reach", "ratio": 1.5},
+    "experiment": {"name": "hook_first", "platform": "instagram", "lift": 1.2},
+}
+
+
+def _messages_fast(rng: np.random.Generator, spec: ClientSpec) -> pd.DataFrame:
+    """:func:`_messages` drawn as whole arrays (years of a busy inbox in milliseconds)."""
+    tz = spec.config["timezone"]
+    start = pd.Timestamp(spec.config["phases"]["launch_start"])
+    days = pd.date_range(start, AS_OF - dt.timedelta(days=1), freq="D")
+    per_day = rng.poisson(spec.messages_per_day, len(days))
+    day = pd.DatetimeIndex(np.repeat(days.values, per_day))
+    n = len(day)
+    local = day + pd.to_timedelta(rng.uniform(7, 23, n), unit="h")
+    business = (local.day_of_week < 5) & (local.hour >= 9) & (local.hour < 18)
+    delay = pd.to_timedelta(rng.gamma(2.0, np.where(business, 0.6, 4.0)), unit="h")
+    replied = rng.random(n) < 0.92
+    received = local.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
+    plats = [p.name for p in spec.platforms][:2]
+    df = pd.DataFrame({
+        "platform": np.asarray(plats, dtype=object)[rng.integers(0, len(plats), n)],
+        "message_id": pd.Series(np.arange(n)).astype("string").str.zfill(7)
+        .radd(f"m{spec.seed}").array,
+        "received_at": received,
+        "first_reply_at": (received + delay).where(replied),
+        "channel": np.where(rng.random(n) < 0.6, "dm", "comment"),
+    })
+    return df.dropna(subset=["received_at"]).reset_index(drop=True)
+
+
+def large_spec(slug: str = "bigco", posts: int = 1_000_000, years: float = 5,
+               seed: int = 505) -> ClientSpec:
+    """The :class:`ClientSpec` behind :func:`large_client`: five platforms, ``years`` of
+    daily data up to :data:`AS_OF`, about ``posts`` posts, all three phases, a KPI
+    set, a caption-marker experiment, competitors, spend and a busy inbox."""
+    n_days = max(int(round(years * 365.25)), 60)
+    start = AS_OF - dt.timedelta(days=n_days)
+    # the agency took over ~60% into the history; tests and improvement follow
+    launch = start + dt.timedelta(days=int(n_days * 0.6))
+    mgmt = launch + dt.timedelta(days=max(14, min(91, int(n_days * 0.1))))
+    improve = mgmt + (AS_OF - mgmt) / 2
+    exp_end = min(mgmt + dt.timedelta(days=max(14, min(120, int(n_days * 0.1)))),
+                  AS_OF - dt.timedelta(days=1))
+    share = LARGE_PLANTED["platform_share_of_posts"]
+    per_week = {k: posts * v / n_days * 7 for k, v in share.items()}
+    # the experiment takes a fifth of Instagram's posts in its window, at most 2,000 per arm
+    exp_posts = int(per_week["instagram"] / 7 * (exp_end - mgmt).days * 0.2)
+    per_arm = max(10, min(2000, exp_posts // 2))
+    exp = {"name": "hook_first", "platform": "instagram", "assign_by": "caption_marker",
+           "format": "reel", "start": mgmt, "end": exp_end, "posts_per_arm": per_arm,
+           "arms": [{"name": "standard", "match": "[A]", "lift": 1.0},
+                    {"name": "hook_first", "match": "[B]",
+                     "lift": LARGE_PLANTED["experiment"]["lift"]}]}
+    lines = {"outerwear": ["jackets", "outerwear"], "knitwear": ["knit"],
+             "footwear": ["boots", "sneakers"], "accessories": ["accessories", "bags"]}
+    # follower base sized so that reach stays plausible for this many posts
+    scale = max(1.0, posts / 100_000)
+    plats = [
+        PlatformSpec("instagram", int(80_000 * scale), 40.0 * scale, 0.02 * scale, 12.0 * scale,
+                     per_week["instagram"],
+                     {"image": 0.35, "carousel": 0.25, "reel": 0.35, "story": 0.05},
+                     0.05, 0.045, start, paid_share=0.08),
+        PlatformSpec("facebook", int(60_000 * scale), 10.0 * scale, 0.0, 6.0 * scale,
+                     per_week["facebook"], {"image": 0.5, "video": 0.25, "link": 0.25},
+                     0.03, 0.025, start, paid_share=0.1),
+        PlatformSpec("x", int(30_000 * scale), 6.0 * scale, 0.0, 4.0 * scale, per_week["x"],
+                     {"text": 0.5, "image": 0.35, "link": 0.15}, 0.03, 0.02, start, ctr=0.015),
+        PlatformSpec("linkedin", int(20_000 * scale), 8.0 * scale, 0.005 * scale,
+                     2.0 * scale, per_week["linkedin"],
+                     {"image": 0.35, "carousel": 0.25, "video": 0.15, "text": 0.15,
+                      "link": 0.10}, 0.05, 0.05, start, paid_share=0.05, ctr=0.02),
+        PlatformSpec("tiktok", int(40_000 * scale), 30.0 * scale, 0.03 * scale, 8.0 * scale,
+                     per_week["tiktok"], {"video": 1.0}, 0.2, 0.06, start),
+    ]
+    config = {
+        "name": "BigCo Outdoor Group", "slug": slug, "industry": "Retail",
+        "timezone": "Europe/Berlin", "currency": "EUR", "language": "en",
+        "platforms": {p.name: {"handle": f"@{slug}"} for p in plats},
+        "persona": {"ages": ["25-34", "35-44"], "genders": ["female"],
+                    "countries": ["DE", "AT", "CH"],
+                    "interests": ["outdoor", "sustainable fashion"], "service_lines": lines},
+        "phases": {"launch_start": launch.isoformat(), "management_start": mgmt.isoformat(),
+                   "improvement_start": improve.isoformat()},
+        "plan_changes": [{"date": mgmt.isoformat(), "description": "Reels-first content plan",
+                          "platform": "instagram"}],
+        "kpis": [{"metric": "er_reach", "target": 0.045, "platform": "instagram"},
+                 {"metric": "posts_per_week", "target": round(per_week["instagram"]),
+                  "platform": "instagram"},
+                 {"metric": "followers", "target": int(100_000 * scale), "platform": "instagram",
+                  "by": (AS_OF + dt.timedelta(days=90)).isoformat()},
+                 {"metric": "roas", "target": 3.0},
+                 {"metric": "cpa", "target": 25.0, "direction": "at_most"}],
+        "engagement_rate_basis": "reach",
+        "experiments": [{
+            "name": exp["name"], "platform": exp["platform"],
+            "hypothesis": "Reels that show the product in the first second engage more of "
+                          "the people they reach.",
+            "primary_metric": "er_reach", "assign_by": exp["assign_by"],
+            "arms": [{"name": a["name"], "match": a["match"]} for a in exp["arms"]],
+            "planned_posts_per_arm": per_arm, "start": exp["start"].isoformat(),
+            "end": exp["end"].isoformat()}],
+        "competitors": [{"platform": "instagram", "handle": "@fjellwear", "name": "Fjellwear"},
+                        {"platform": "instagram", "handle": "@urbanpine", "name": "Urban Pine"},
+                        {"platform": "linkedin", "handle": "alpinecorp", "name": "Alpine Corp"}],
+        "monthly_budget": {"instagram": 25000, "facebook": 15000, "tiktok": 10000},
+    }
+    base = {s.slug: s for s in demo_specs()}["nordwind-shop"]
+    spend = {k: dict(v, mean=v["mean"] * 10, a=v["a"] * 10, b=v["b"] * 10)
+             for k, v in base.spend.items()}
+    return ClientSpec(
+        slug=slug, seed=seed, config=config, platforms=plats,
+        weekday_reach=base.weekday_reach, captions=base.captions,
+        launch_shift={"instagram": LARGE_PLANTED["launch_level_shift"]["ratio"]},
+        experiments=[exp], spend=spend,
+        competitors=[
+            {"platform": "instagram", "handle": "@fjellwear", "followers": 240000,
+             "growth": 900, "posts_per_week": 70, "er": 0.004},
+            {"platform": "instagram", "handle": "@urbanpine", "followers": 90000, "growth": 200,
+             "posts_per_week": 30, "er": 0.009},
+            {"platform": "linkedin", "handle": "alpinecorp", "followers": 50000, "growth": 100,
+             "posts_per_week": 10, "er": 0.003}],
+        messages_per_day=max(2.0, 0.1 * posts / n_days))
+
+
+def simulate_large(spec: ClientSpec) -> dict[str, pd.DataFrame]:
+    """Like :func:`simulate_client`, vectorised for a million posts; ``posts`` and
+    ``messages`` carry typed (time-zone aware) timestamps."""
+    rng = np.random.default_rng(spec.seed)
+    tz = spec.config["timezone"]
+    posts, daily, audience, activity = [], [], [], []
+    for p in spec.platforms:
+        d = _simulate_daily(rng, spec, p)
+        followers = pd.Series(d["followers"].to_numpy(), index=pd.to_datetime(d["date"]))
+        daily.append(d)
+        posts.append(_simulate_posts(rng, spec, p, followers, tz, fast=True))
+        audience.append(_audience(rng, spec, p))
+        activity.append(_activity(rng, p, int(followers.iloc[-1])))
+    post_frame = pd.concat(posts, ignore_index=True)
+    post_frame["video_views"] = pd.array(post_frame["video_views"], dtype="Int64")
+    for col in ("experiment", "arm", "text", "tags", "format", "category"):
+        post_frame[col] = post_frame[col].astype("string")
+    tables = {
+        "posts": post_frame,
+        "account_daily": pd.concat(daily, ignore_index=True),
+        "audience": pd.concat(audience, ignore_index=True),
+        "activity": pd.concat(activity, ignore_index=True),
+    }
+    tables["spend"], tables["conversions"] = _spend(rng, spec)
+    tables["competitors"] = _competitors(rng, spec)
+    tables["messages"] = _messages_fast(rng, spec)
+    return tables
+
+
+def large_client(data_dir: Path, slug: str = "bigco", posts: int = 1_000_000,
+                 years: float = 5, seed: int = 505) -> Path:
+    """A large client for the scale run: about ``posts`` posts on five platforms over
+    ``years`` of daily data (see :func:`large_spec`), written as an agency's warehouse
+    dump: posts as one Parquet file per platform (``exports/posts_<platform>.parquet``),
+    every other table as canonical CSV. Returns its ``client.yaml`` path.
+
+    Generation is vectorised: a million posts take seconds.
+    """
+    spec = large_spec(slug, posts, years, seed)
+    tables = simulate_large(spec)
+    client_dir = Path(data_dir) / "clients" / slug
+    if client_dir.exists():
+        shutil.rmtree(client_dir)
+    exports = client_dir / "exports"
+    exports.mkdir(parents=True)
+    write_config(spec.config, client_dir / "client.yaml")
+    for name, df in tables.items():
+        if name == "posts":
+            for plat, part in df.groupby("platform", sort=False):
+                part.to_parquet(exports / f"posts_{plat}.parquet", index=False)
+        else:
+            df.to_csv(exports / f"{name}.csv", index=False, encoding="utf-8")
     return client_dir / "client.yaml"
