@@ -74,6 +74,8 @@ HEADERS_TR: dict[str, str] = {
     "likes": "beğeni", "comments": "yorum", "shares": "paylaşım", "saves": "kaydetme",
     "start": "başlangıç", "end": "bitiş", "paid": "ücretli", "median": "medyan",
     "mean": "ortalama", "estimate": "tahmin", "interval": "aralık", "step": "adım",
+    "posts_per_arm": "kol başına gönderi", "Posts per arm": "kol başına gönderi",
+    "profile_url": "profil adresi", "planned_posts_per_arm": "planlanan kol başına gönderi",
 }
 
 #: whole-cell words -> Turkish
@@ -105,25 +107,44 @@ VALUES_TR: dict[str, str] = {
     "er_reach": "etkileşim/erişim", "er_impressions": "etkileşim/gösterim",
     "er_followers": "etkileşim/takipçi", "winner": "kazanan", "inconclusive": "sonuçsuz",
     "no detectable difference": "saptanabilir fark yok",
+    "duplicate post (same time and text)": "yinelenen gönderi (aynı zaman ve metin)",
+    "Posts per arm": "kol başına gönderi", "not configured": "tanımsız", "stale": "eski",
+    "no data": "veri yok",
 }
 
 
-def humanize(header: str) -> str:
-    """``share_of_posts`` -> ``Share of posts``; other headers keep their case."""
+def humanize(header: str, language: str = "en") -> str:
+    """``share_of_posts`` -> ``Share of posts``; other headers keep their case.
+
+    Turkish has a dotted capital İ: ``ilk gönderi`` -> ``İlk gönderi``, not ``Ilk``.
+    """
     if "_" not in header and header != header.lower():
         return header
     text = header.replace("_", " ")
-    return text[:1].upper() + text[1:]
+    first = text[:1]
+    if language == "tr":
+        first = {"i": "İ", "ı": "I"}.get(first, first.upper())
+    return first.upper() + text[1:]
 
 
 def header_label(header: object, language: str) -> str:
     h = str(header)
     if language == "tr":
         h = HEADERS_TR.get(h, h)
-    return humanize(h)
+        if h not in HEADERS_TR.values():
+            from smm_nb.report.phrases import translate_generated
+
+            h = translate_generated(h, language)
+    return humanize(h, language)
 
 
 def value_label(value: object, language: str) -> object:
+    """A cell of a word-like column in ``language``: a known word, else a known phrase."""
     if language == "tr" and isinstance(value, (str, bool)):
-        return VALUES_TR.get(str(value), value)
+        if str(value) in VALUES_TR:
+            return VALUES_TR[str(value)]
+        if isinstance(value, str):
+            from smm_nb.report.phrases import translate_generated
+
+            return translate_generated(value, language)
     return value
