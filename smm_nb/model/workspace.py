@@ -147,6 +147,14 @@ class Workspace:
             self._tables = self._load()
         return self._tables
 
+    def release(self) -> None:
+        """Forget the tables held in memory (the Parquet cache on disk stays): the batch
+        runner loads every client once to validate it and build the cache, then hands
+        the work to kernels that read the cache; a million posts held on in the runner
+        would cost ~1 GB for nothing. The next access loads them again."""
+        self._tables = None
+        self._ingest = None
+
     def table(self, name: str) -> pd.DataFrame:
         if name not in TABLES:
             raise KeyError(f"{name!r} is not a canonical table ({', '.join(TABLES)})")

@@ -162,11 +162,35 @@ def plan_clients(slugs: Iterable[str], data_dir: Path, notebooks: dict[str, Path
                     continue
             ws.tables()  # reads and checks every export (and warms the cache for the kernels)
             plans.append(ClientPlan(ws, notebooks, hashes, _period(ws)))
+            ws.release()  # the kernels read the cache; the runner keeps only the plan
         except SmmError as exc:
             msg = str(exc)  # name the client when the message does not
             msg = msg if slug in msg else f"{slug}: {msg}"
             others.append(ClientOutcome(slug, "", "invalid", None, error=msg))
+    return_memory()
     return plans, others
+
+
+def return_memory() -> None:
+    """Give the memory of released tables back to the system before the kernels start
+    (a large client's ingest leaves ~1 GB in Python's, Arrow's and malloc's free lists;
+    measured on 1M posts: 1.1 GB -> 0.18 GB resident)."""
+    import gc
+
+    gc.collect()
+    try:
+        import pyarrow as pa
+
+        pa.default_memory_pool().release_unused()
+    except Exception:  # noqa: BLE001 - best effort
+        pass
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):  # not glibc (musl): nothing to trim
+            pass
 
 
 def make_executor(workers: int | None = None, scheduler: Any = None,

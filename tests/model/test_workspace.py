@@ -75,3 +75,11 @@ def test_export_missing_required_column_names_file_and_column(data_dir):
         load_client("ledgerline", data_dir).tables()
     assert (e.value.path, e.value.column) == ("spend.csv", "campaign")
     assert str(e.value).startswith("spend.csv: column 'campaign': missing required column")
+
+
+def test_release_forgets_tables_and_reloads_the_same_from_cache(data_dir):
+    ws = load_client("nordwind-shop", data_dir)
+    before = ws.posts
+    ws.release()
+    assert ws._tables is None
+    pd.testing.assert_frame_equal(ws.posts, before)

@@ -190,3 +190,18 @@ def test_a_dying_worker_fails_only_its_notebook(data_dir, tmp_path, fault_nb):
     assert status["worker-killer"].status == "failed"
     assert "worker process died" in status["worker-killer"].notebooks[0].error
     assert status["kahve-kosesi"].status == "ok"  # ran on the rebuilt pool
+
+
+def test_planning_builds_the_cache_then_lets_go_of_the_tables(data_dir, tmp_path):
+    """The runner validates and caches each client once, before any kernel starts, and
+    does not hold the tables while the kernels run."""
+    from smm_nb.run.batch import plan_clients, resolve_notebooks
+
+    plans, others = plan_clients(["nordwind-shop"], data_dir, resolve_notebooks(["01_audit"]),
+                                 tmp_path / "reports")
+    assert not others and len(plans) == 1
+    ws = plans[0].ws
+    assert ws._tables is None
+    assert (ws.cache_root / ws.inputs_digest() / "complete").is_file()
+    assert plans[0].period is not None
+    assert len(ws.posts) > 0  # loads again (from the cache) when asked
