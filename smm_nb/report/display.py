@@ -77,6 +77,77 @@ def _display(obj: Any) -> None:
     display(obj)
 
 
+def figure_alt(fig) -> str:
+    """The chart's text alternative: its title (which states the finding)."""
+    title = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) is not None else ""
+    if not title and fig.axes:
+        title = fig.axes[0].get_title(loc="left") or fig.axes[0].get_title()
+    return " ".join(title.split()) or "chart"
+
+
+def figure_png(fig) -> bytes | None:
+    """The PNG the inline backend shows for ``fig`` (``savefig(bbox_inches="tight")`` at
+    the figure's dpi), drawn once; the same pixels.
+
+    ``savefig(bbox_inches="tight")`` lays the figure out three times: a draw without
+    rendering, the tight box, then the real draw on a new, cropped canvas, whose text
+    sizes are measured again. Here the tight box is measured on the figure's own
+    renderer (the one ``tight_layout`` used, so text sizes are cached), the figure is
+    shifted exactly as savefig shifts it but kept at its own size (so the renderer and
+    its cache are reused), drawn once, and the box's pixels are cut out. A box larger
+    than the figure (an artist beyond its edge) or a layout engine still to run take
+    matplotlib's own path. Returns None for an empty figure, as the inline backend does.
+    """
+    import io
+
+    import matplotlib as mpl
+    import numpy as np
+    from matplotlib import _tight_bbox
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine
+    from matplotlib.transforms import Bbox
+
+    if not fig.axes and not fig.lines:
+        return None
+    out = io.BytesIO()
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    engine = fig.get_layout_engine()
+    dpi = fig.dpi
+    size = fig.bbox_inches.size
+    box = None
+    if engine is None or isinstance(engine, PlaceHolderLayoutEngine):
+        renderer = canvas.get_renderer()
+        box = fig.get_tightbbox(renderer).padded(mpl.rcParams["savefig.pad_inches"])
+    if box is not None and box.width <= size[0] and box.height <= size[1]:
+        # savefig draws on a canvas int(box px) high whose rows count down from its
+        # top: keep that top row where it is on a canvas of the figure's own height
+        rows, height = int(box.height * dpi), int(size[1] * dpi)
+        cols = int(box.width * dpi)
+        y0 = box.y0 + (rows - height) / dpi
+        restore = _tight_bbox.adjust_bbox(fig, Bbox.from_bounds(box.x0, y0, *size), renderer)
+        try:
+            canvas.draw()
+            pixels = np.asarray(canvas.buffer_rgba())[:rows, :cols]
+        finally:
+            restore()
+        mpl.image.imsave(out, pixels, format="png", origin="upper", dpi=dpi)
+        return out.getvalue()
+    fig.savefig(out, format="png", dpi=dpi, bbox_inches="tight",
+                facecolor=fig.get_facecolor(), edgecolor=fig.get_edgecolor())
+    return out.getvalue()
+
+
+def _display_png(png: bytes, alt: str) -> None:
+    try:
+        from IPython.display import display
+    except ImportError:  # outside IPython there is nowhere to show a picture
+        print(alt)
+        return
+    import base64
+
+    display({"image/png": base64.b64encode(png).decode("ascii"), "text/plain": alt}, raw=True)
+
+
 class SafeHTML:
     """HTML built by smm_nb from escaped parts; shown as is in notebooks."""
 
@@ -131,8 +202,12 @@ def show(obj: Any, caption: str | None = None) -> None:
     if isinstance(obj, Figure):
         import matplotlib.pyplot as plt
 
-        _display(obj)
-        plt.close(obj)
+        try:
+            png = figure_png(obj)
+            if png is not None:
+                _display_png(png, figure_alt(obj))
+        finally:
+            plt.close(obj)
         return
     if hasattr(obj, "summary_frame"):
         _display(table_html(obj.summary_frame(), caption or getattr(obj, "title", None)))
