@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smm_nb.analysis.forecast import (MIN_HISTORY, backtest, daily_series, forecast,
-                                      simulate_paths)
+from smm_nb.analysis.forecast import (MIN_FORECAST, MIN_HISTORY, _simulate, backtest,
+                                      daily_series, forecast, simulate_paths,
+                                      structural_break)
 from smm_nb.model.config import parse_config
 from smm_nb.model.workspace import load_client
 
@@ -50,8 +51,10 @@ def test_simulated_intervals_match_statsmodels_analytic_forecast():
     paths = simulate_paths(y, 30, 4000, seed=3)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        direct = UnobservedComponents(y.iloc[-182:].to_numpy(float), level="local linear trend",
-                                      seasonal=7, stochastic_seasonal=False).fit(disp=False)
+        kw = {"level": "local linear trend", "seasonal": 7, "stochastic_seasonal": False}
+        # variances from the last 182 days, state filtered through the whole series
+        fit = UnobservedComponents(y.iloc[-182:].to_numpy(float), **kw).fit(disp=False)
+        direct = UnobservedComponents(y.to_numpy(float), **kw).filter(fit.params)
     fc = direct.get_forecast(30)
     ci = fc.conf_int(alpha=0.2)
     assert np.median(paths, axis=1) == pytest.approx(fc.predicted_mean, abs=0.35)
@@ -90,38 +93,137 @@ def test_forecast_centre_and_kpi_chances():
     assert "forecast.backtest.instagram.net_adds.coverage80" in keys
 
 
-def test_short_history_is_insufficient():
-    r = forecast(_daily(30), _config([{"metric": "followers", "target": 2000,
-                                       "platform": "instagram", "by": "2026-06-01"}]))
-    assert all(s.total is None and str(MIN_HISTORY) in s.reason for s in r.series)
+def test_too_short_history_is_insufficient():
+    r = forecast(_daily(MIN_FORECAST - 1), _config([{"metric": "followers", "target": 2000,
+                                                    "platform": "instagram",
+                                                    "by": "2026-06-01"}]))
+    assert all(s.total is None and str(MIN_FORECAST) in s.reason for s in r.series)
     assert r.backtests == () and r.kpis[0].probability is None
     f = r.to_findings("forecast")
     assert f and all(x.value is None for x in f)
+    assert f"fewer than {MIN_FORECAST} days" in r.sentence()
+
+
+def test_short_history_is_forecast_with_a_caveat_and_not_backtested():
+    r = forecast(_daily(40), repetitions=300)
+    fol = r.get("instagram", "followers")
+    assert fol.total is not None and fol.note.startswith("short history")
+    assert r.backtests == ()  # no origin has MIN_HISTORY days before it
+    assert "rough guide" in r.sentence()
+    assert "short history" in next(f.text for f in r.to_findings("forecast")
+                                   if f.key == "forecast.instagram.followers")
+
+
+def _stepped(days=160, at=100, before=2.0, after=8.0, seed=4, ar=0.0):
+    rng = np.random.default_rng(seed)
+    idx = pd.date_range("2026-01-01", periods=days, freq="D")
+    e = np.zeros(days)
+    for i in range(days):
+        e[i] = (ar * e[i - 1] if i else 0) + rng.normal(0, 1.5)
+    y = np.where(np.arange(days) >= at, after, before) + 0.01 * np.arange(days) + e
+    return pd.Series(y, index=idx)
+
+
+def test_structural_break_found_at_a_planned_date_only_when_the_level_shifts():
+    s = _stepped()
+    at = s.index[100].date()
+    assert structural_break(s, [at, s.index[50].date()]) == pd.Timestamp(at)
+    assert structural_break(s, [s.index[50].date()]) is None  # no shift there
+    assert structural_break(_stepped(after=2.0), [at]) is None  # trend only
+    # autocorrelated noise (AR 0.5) without a step: the HAC t stays under the bar
+    hits = sum(structural_break(_stepped(after=2.0, seed=k, ar=0.5), [at]) is not None
+               for k in range(30))
+    assert hits <= 1
+    assert structural_break(s, [s.index[-3].date()]) is None  # too close to the end
+    assert structural_break(s, []) is None
+
+
+def test_closed_form_simulation_matches_the_state_recursion():
+    from statsmodels.tsa.statespace.structural import UnobservedComponents
+
+    y = daily_series(_daily(120), "instagram", "reach")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = UnobservedComponents(np.log(y.to_numpy()), level="local linear trend",
+                                   seasonal=7, stochastic_seasonal=False
+                                   ).fit(disp=False, cov_type="none")
+    paths = _simulate(res, 20, 4000, np.random.default_rng(1))
+    fr = res.filter_results
+    rng = np.random.default_rng(2)
+    a = rng.multivariate_normal(res.predicted_state[:, -1], res.predicted_state_cov[:, :, -1],
+                                size=4000)
+    q = np.sqrt(np.clip(np.diag(fr.state_cov[:, :, 0]), 0, None))
+    loop = np.empty((20, 4000))
+    for k in range(20):  # the textbook recursion, day by day
+        loop[k] = a @ fr.design[0, :, 0] + rng.normal(0, np.sqrt(fr.obs_cov[0, 0, 0]), 4000)
+        a = (a @ fr.transition[:, :, 0].T
+             + (rng.standard_normal((4000, len(q))) * q) @ fr.selection[:, :, 0].T)
+    for qq in (0.1, 0.5, 0.9):
+        assert np.quantile(paths, qq, axis=1) == pytest.approx(
+            np.quantile(loop, qq, axis=1), abs=0.03)
 
 
 @pytest.mark.parametrize("slug", ["nordwind-shop", "ledgerline"])
 def test_backtest_coverage_of_80_percent_interval_on_demo_followers(demo_data_dir, slug):
     ws = load_client(slug, demo_data_dir)
-    runs = []
-    for plat in ws.account_daily["platform"].unique():
-        s = daily_series(ws.account_daily, plat, "net_adds")
-        level = daily_series(ws.account_daily, plat, "followers")
-        runs += backtest(s, plat, "net_adds", origins=6, seed=1, level=level)
+    r = forecast(ws.account_daily, ws.config, repetitions=300)
     for metric in ("net_adds", "followers"):
-        bts = [b for b in runs if b.metric == metric]
+        bts = [b for b in r.backtests if b.metric == metric]
         n = sum(b.n_points for b in bts)
+        assert n >= 6 * 28 * 3  # six origins of 28 days on every platform
         cov = sum(b.coverage80 * b.n_points for b in bts) / n
         assert 0.70 <= cov <= 0.90, (slug, metric, cov)
         assert sum(b.mae_model * b.n_points for b in bts) < \
             sum(b.mae_naive * b.n_points for b in bts)
 
 
-def test_demo_forecast_runs_and_says_what_it_cannot(demo_data_dir):
+def test_backtest_with_forecast_variances_matches_refitting_every_origin(demo_data_dir):
+    # forecast() backtests with the forecast fit's variances (a little look-ahead, one fit
+    # per series); refitting at every origin is the exact procedure: pooled over the
+    # platforms they agree (docs/validation.md has both tables)
+    ws = load_client("ledgerline", demo_data_dir)
+    pooled = {"fixed": [], "refit": []}
+    for plat in ("linkedin", "x", "youtube"):
+        s = daily_series(ws.account_daily, plat, "net_adds")
+        level = daily_series(ws.account_daily, plat, "followers")
+        fitted: list = []
+        simulate_paths(s, 28, 10, seed=0, fitted=fitted)
+        pooled["fixed"] += backtest(s, plat, "net_adds", seed=1, level=level,
+                                    params=fitted[0])
+        pooled["refit"] += backtest(s, plat, "net_adds", seed=1, level=level)
+
+    def summary(runs, metric):
+        bts = [b for b in runs if b.metric == metric]
+        n = sum(b.n_points for b in bts)
+        return (n, sum(b.coverage80 * b.n_points for b in bts) / n,
+                sum(b.mae_model * b.n_points for b in bts) / n)
+
+    for m in ("net_adds", "followers"):
+        nf, cf, ef = summary(pooled["fixed"], m)
+        nr, cr, er = summary(pooled["refit"], m)
+        assert nf == nr == 3 * 6 * 28
+        assert cf == pytest.approx(cr, abs=0.06)
+        assert ef == pytest.approx(er, rel=0.1)
+
+
+def test_demo_cafe_forecast_starts_at_its_launch(demo_data_dir):
     ws = load_client("kahve-kosesi", demo_data_dir)
     r = forecast(ws.account_daily, ws.config, repetitions=300, backtest_origins=2)
-    fb = r.get("facebook", "followers")
-    assert fb.total is None and "days" in fb.reason  # six weeks of Facebook only
+    launch = ws.config.phases.launch_start
     ig = r.get("instagram", "followers")
     assert ig.total is not None and r.start == dt.date(2026, 11, 20)
+    assert ig.since == launch and str(launch) in ig.note  # the x3 launch step is a break
+    assert len(ig.history) > 100  # the chart still shows the months before
+    assert r.get("instagram", "reach").since == launch
+    fb = r.get("facebook", "followers")  # six weeks of Facebook: forecast with a caveat
+    assert fb.total is not None and fb.note.startswith("short history")
+    assert r.backtests == ()  # 42 days since the launch: nothing to backtest honestly
     (kpi,) = r.kpis
     assert kpi.platform == "instagram" and 0 <= kpi.probability <= 1
+    # the planted growth after the launch: gains 9 + 0.15 a day since, losses 1.2
+    last = float(ig.history.iloc[-1])
+    days_since = (ig.history.index[-1].date() - launch).days + 1
+    expected = last + sum(9 + 0.15 * (days_since + d) - 1.2 for d in range(90))
+    med, lo80, hi80, lo95, hi95 = ig.total
+    assert lo95 <= expected <= hi95
+    assert "changed on" in r.sentence()

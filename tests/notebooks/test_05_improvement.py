@@ -36,15 +36,19 @@ def test_turkish_cafe_reads_in_turkish(run_notebook, demo_data_dir):
         assert phrase in body
     assert "What drives results" not in body
     f = {x["key"]: x for x in rec["findings"]}
-    assert f["forecast.facebook.followers"]["value"] is None  # six weeks of Facebook only
+    fb = f["forecast.facebook.followers"]  # six weeks of Facebook: a caveat, no backtest
+    assert fb["value"] is not None and "short history" in fb["text"]
+    assert "kaba bir yol gösterici" in body
 
 
 def test_month_old_client_without_spend(run_notebook, edge_data_dir):
     nb, rec = run_notebook("05_improvement", "month-shop", edge_data_dir)
     f = {x["key"]: x for x in rec["findings"]}
-    assert f["forecast.instagram.followers"]["value"] is None
-    assert "56" in f["forecast.instagram.followers"]["text"]
+    # a month of data: forecast from four weekly cycles, flagged and not backtested
+    fol = f["forecast.instagram.followers"]
+    assert fol["value"] is not None and "short history" in fol["text"]
+    assert not any(k.startswith("forecast.backtest.") for k in f)
     assert f["budget.gain_per_day"]["value"] is None
     html = _outputs(nb)
     assert "No budget advice: no spend data" in html
-    assert "fewer than 56 days" in html
+    assert "read its range as a rough guide" in html

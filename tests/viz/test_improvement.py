@@ -59,7 +59,7 @@ def test_forecast_chart_and_empty(rng):
     assert len(fig.axes) == 1 and fig.axes[0].get_ylabel() == "takipçi"
     short = forecast(daily.head(20))
     fig2 = forecast_chart(short, "reach")
-    assert any("56 needed" in t.get_text() for ax in fig2.axes for t in ax.texts)
+    assert any("28 needed" in t.get_text() for ax in fig2.axes for t in ax.texts)
 
 
 def test_response_curves_chart(rng):
