@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Protocol
 
+import numpy as np
 import pandas as pd
 
 from smm_nb.errors import ExportError
@@ -56,6 +57,20 @@ class AdapterOutput:
     warnings: list[str] = field(default_factory=list)
 
 
+@dataclass
+class BatchOutput:
+    """What an adapter's optional ``read_many`` returns for several files at once:
+    frames keyed by canonical table, each row's file (``part_of[table]``, an index
+    into the probes given; a file's rows contiguous, in file order), and rows read and
+    skipped per file. Warnings are not allowed here: an adapter that would warn reads
+    the files one by one."""
+
+    tables: dict[str, pd.DataFrame]
+    part_of: dict[str, np.ndarray]
+    rows_read: list[int]
+    rows_skipped: list[int]
+
+
 @dataclass(frozen=True)
 class IngestContext:
     timezone: str
@@ -70,6 +85,12 @@ class Adapter(Protocol):
     def sniff(self, probe: FileProbe) -> bool: ...
 
     def read(self, probe: FileProbe, ctx: IngestContext) -> AdapterOutput: ...
+
+    # Optional, for formats that often come as many files of one header:
+    # ``read_many(probes, ctx) -> BatchOutput | None`` converts them in one pass. It
+    # must give exactly what ``read`` gives file by file, or None (then each file is
+    # read on its own); any error it raises is discarded and the files are read one
+    # by one, so errors are always worded by ``read``.
 
 
 _REGISTRY: list[Adapter] = []

@@ -18,10 +18,11 @@ import re
 import pandas as pd
 
 from smm_nb.errors import ExportError
-from smm_nb.ingest.base import AdapterOutput, FileProbe, IngestContext, register
-from smm_nb.ingest.readers import (frame, has_columns, hashtags, header_cells, map_columns,
-                                   normalize, probe_header, probe_lines, read_table, text,
-                                   to_count, to_date)
+from smm_nb.ingest.base import (AdapterOutput, BatchOutput, FileProbe, IngestContext,
+                                register)
+from smm_nb.ingest.readers import (RawTable, frame, has_columns, hashtags, header_cells,
+                                   map_columns, normalize, probe_header, probe_lines,
+                                   read_table, read_tables, text, to_count, to_date)
 
 META_TZ = "America/Los_Angeles"
 
@@ -49,12 +50,31 @@ class MetaBusinessSuiteContent:
 
     def read(self, probe: FileProbe, ctx: IngestContext) -> AdapterOutput:
         t = read_table(probe, numeric=COUNT_COLUMNS)
+        out = self._posts(t, ctx)
+        assert out is not None
+        return AdapterOutput({"posts": out}, rows_read=len(t), rows_skipped=t.skipped)
+
+    def read_many(self, probes: list[FileProbe], ctx: IngestContext) -> BatchOutput | None:
+        """Several content exports with the same header, converted in one pass."""
+        t = read_tables(probes)
+        if t is None:
+            return None
+        out = self._posts(t, ctx)
+        if out is None:
+            return None
+        return BatchOutput({"posts": out}, {"posts": t.part_of},
+                           t.rows_per_part.tolist(), t.part_skipped.tolist())
+
+    @staticmethod
+    def _posts(t: RawTable, ctx: IngestContext) -> pd.DataFrame | None:
         cols_low = {normalize(c) for c in t.columns}
         types = text(t, "Post type").str.lower()
         if {"account username", "account id"} & cols_low:
             platform = "instagram"
         elif {"page name", "page id"} & cols_low:
             platform = "facebook"
+        elif t.part_of is not None:
+            return None  # told by each file's own post types: one file at a time
         else:
             platform = "instagram" if types.str.startswith("ig ").fillna(False).any() \
                 else "facebook"
@@ -79,8 +99,7 @@ class MetaBusinessSuiteContent:
         paid = t.find("Funded content status", "Paid")
         if paid is not None:
             cols["paid"] = text(t, paid).str.lower().isin(["boosted", "paid", "true", "yes"])
-        out = frame(t, {"platform": platform, **cols})
-        return AdapterOutput({"posts": out}, rows_read=len(t), rows_skipped=t.skipped)
+        return frame(t, {"platform": platform, **cols})
 
 
 OVERVIEW_METRICS = [

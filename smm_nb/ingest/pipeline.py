@@ -278,15 +278,19 @@ def _sort_keys(s: pd.Series) -> list[np.ndarray]:
     return [codes]
 
 
-def _sorted_deduped(df: pd.DataFrame, key: list[str], sort_cols: list[str]
-                    ) -> tuple[pd.DataFrame, int]:
+def _sorted_deduped(df: pd.DataFrame, key: list[str], sort_cols: list[str],
+                    rank: np.ndarray | None = None) -> tuple[pd.DataFrame, int]:
     """``merge_duplicates`` then a stable sort by ``sort_cols``, computed on integer
-    keys (one factorisation per column) instead of on the text columns."""
+    keys (one factorisation per column) instead of on the text columns. ``rank``
+    (each row's file, in the order exports win) puts rows in that order before
+    merging, so the later export's values win."""
     keys = {c: _sort_keys(df[c]) for c in dict.fromkeys([*key, *sort_cols])}
     codes = pd.DataFrame({f"{c}{i}": k for c in key for i, k in enumerate(keys[c])})
     dup = codes.duplicated(keep=False).to_numpy()
     dropped = 0
     if dup.any():
+        if rank is not None and (np.diff(rank) < 0).any():
+            df = df.take(np.argsort(rank, kind="stable")).reset_index(drop=True)
         before = len(df)
         df = merge_duplicates(df, key)
         dropped = before - len(df)
@@ -303,6 +307,71 @@ def _sorted_deduped(df: pd.DataFrame, key: list[str], sort_cols: list[str]
     return pd.DataFrame(out), dropped
 
 
+def _batches(probed: list, paths: list[Path]) -> dict[int, list[int]]:
+    """Files that an adapter with ``read_many`` can convert together: same adapter,
+    encoding and header line. Keyed by the first file of each group (two or more)."""
+    groups: dict[tuple, list[int]] = {}
+    for i, got in enumerate(probed):
+        if isinstance(got, BaseException):
+            continue
+        probe, adapter = got
+        if getattr(adapter, "read_many", None) is None or probe.encoding is None:
+            continue
+        head = probe.first_line
+        groups.setdefault((adapter.name, probe.encoding, head), []).append(i)
+    return {g[0]: g for g in groups.values() if len(g) > 1}
+
+
+def _read_batch(members: list[int], probed: list, ctx: IngestContext, shown: list[str]
+                ) -> tuple[dict[int, tuple[FileReport, pd.Timestamp | None]],
+                           dict[str, tuple[pd.DataFrame, np.ndarray]]] | None:
+    """A batch read by ``read_many``: per file its report and the latest time it
+    reaches; per table the checked frame and each row's file (index into
+    ``members``). None when the files are to be read one by one."""
+    probes = [probed[i][0] for i in members]
+    adapter = probed[members[0]][1]
+    try:
+        out = adapter.read_many(probes, ctx)
+    except SmmError:
+        return None  # read one by one, which words the error
+    if out is None:
+        return None
+    names = pa.array([shown[i] for i in members], pa.large_string())
+    frames = {}
+    for table, df in out.tables.items():
+        part_of = np.asarray(out.part_of[table])
+        if len(part_of) != len(df) or (np.diff(part_of) < 0).any():
+            return None
+        src = names.take(pa.array(part_of, pa.int64()))
+        df = df.assign(source_file=pd.Series(pd.arrays.ArrowStringArray(
+            pa.chunked_array([src])), index=df.index))
+        if not _typed_and_valid(df, TABLES[table]):
+            return None  # conform, file by file, words what is wrong
+        frames[table] = (df, part_of)
+    spans: dict[str, list] = {}
+    for table, (df, part_of) in frames.items():
+        col = TABLES[table].time_column
+        if col is None:
+            continue
+        # a file's rows are contiguous: its span is a slice
+        bounds = np.searchsorted(part_of, np.arange(len(members) + 1))
+        s = df[col]
+        spans[table] = [_coverage({table: s.iloc[a:b].to_frame(col)}, ctx.timezone)
+                        for a, b in zip(bounds[:-1], bounds[1:])]
+    reports = {}
+    for j, i in enumerate(members):
+        lo = hi = None
+        for table in spans:
+            a, b = spans[table][j]
+            if a is not None:
+                lo = a if lo is None else min(lo, a)
+                hi = b if hi is None else max(hi, b)
+        reports[i] = (FileReport(shown[i], adapter.name, out.rows_read[j], out.rows_skipped[j],
+                                 None if lo is None else str(lo.date()),
+                                 None if hi is None else str(hi.date()), sorted(frames)), hi)
+    return reports, frames
+
+
 def ingest_files(paths: list[Path], ctx: IngestContext, *, root: Path | None = None,
                  collect_errors: bool = False) -> IngestResult:
     """Read every file and merge into canonical tables.
@@ -310,62 +379,116 @@ def ingest_files(paths: list[Path], ctx: IngestContext, *, root: Path | None = N
     Overlapping exports are de-duplicated on each table's key; the file whose data
     reaches later wins, so the same post in two exports keeps the later lifetime metrics.
     With ``collect_errors`` a bad file is reported and skipped instead of raised.
+
+    Files of one format and header (a folder of monthly exports) are converted in one
+    pass when their adapter can (``read_many``); anything unusual in them (a bad
+    value, a file Arrow cannot read) sends them through ``read`` one by one, so
+    results, reports and errors are those of the file-by-file path.
     """
-    parts: dict[str, list[tuple[pd.Timestamp, int, pd.DataFrame]]] = {}
+    # (time reached, order, frame, each row's file order or None)
+    parts: dict[str, list[tuple[pd.Timestamp, int, pd.DataFrame, np.ndarray | None]]] = {}
     files: list[FileReport] = []
     warnings: list[str] = []
     errors: list[str] = []
-    for order, path in enumerate(paths):
-        shown = str(path.relative_to(root)) if root else path.name
+    shown = [str(p.relative_to(root)) if root else p.name for p in paths]
+    probed: list = []
+    for path in paths:
         try:
             probe = probe_file(path)
-            adapter = find_adapter(probe)
+            probed.append((probe, find_adapter(probe)))
+        except SmmError as exc:
+            probed.append(exc)
+    batches = _batches(probed, paths)
+    batched: dict[int, tuple] = {}
+    for order, path in enumerate(paths):
+        if order in batches:
+            got = _read_batch(batches[order], probed, ctx, shown)
+            if got is not None:
+                reports, frames = got
+                batched.update(reports)
+                for table, (df, part_of) in frames.items():
+                    parts.setdefault(table, []).append(
+                        (pd.Timestamp.min, order, df, (batches[order], part_of)))
+        if order in batched:
+            report, _ = batched[order]
+            files.append(report)
+            if report.rows_skipped:
+                warnings.append(f"{report.path}: skipped {report.rows_skipped} row(s) "
+                                f"(totals or blank lines)")
+            continue
+        shown_path = shown[order]
+        try:
+            got = probed[order]
+            if isinstance(got, BaseException):
+                raise got
+            probe, adapter = got
             out = adapter.read(probe, ctx)
             conformed = {}
             for table, df in out.tables.items():
-                df = df.assign(source_file=shown)
+                df = df.assign(source_file=shown_path)
                 if not _typed_and_valid(df, TABLES[table]):
-                    df = conform(df, TABLES[table], tz=ctx.timezone, source=shown)
+                    df = conform(df, TABLES[table], tz=ctx.timezone, source=shown_path)
                 # typed frames become canonical once per table, below
                 conformed[table] = df
         except ExportError as exc:
             if exc.path is not None and Path(exc.path) == path:
-                exc = ExportError(shown, exc.reason, row=exc.row, column=exc.column,
+                exc = ExportError(shown_path, exc.reason, row=exc.row, column=exc.column,
                                   value=exc.value)
             if not collect_errors:
                 raise exc from None
             errors.append(str(exc))
-            files.append(FileReport(shown, None, error=str(exc)))
+            files.append(FileReport(shown_path, None, error=str(exc)))
             continue
         except SmmError as exc:
             if not collect_errors:
                 raise
             errors.append(str(exc))
-            files.append(FileReport(shown, None, error=str(exc)))
+            files.append(FileReport(shown_path, None, error=str(exc)))
             continue
         lo, hi = _coverage(conformed, ctx.timezone)
         files.append(FileReport(
-            shown, adapter.name, out.rows_read, out.rows_skipped,
+            shown_path, adapter.name, out.rows_read, out.rows_skipped,
             None if lo is None else str(lo.date()), None if hi is None else str(hi.date()),
             sorted(conformed),
         ))
         if out.rows_skipped:
-            warnings.append(f"{shown}: skipped {out.rows_skipped} row(s) "
+            warnings.append(f"{shown_path}: skipped {out.rows_skipped} row(s) "
                             f"(totals or blank lines)")
-        warnings.extend(f"{shown}: {w}" for w in out.warnings)
+        warnings.extend(f"{shown_path}: {w}" for w in out.warnings)
         for table, df in conformed.items():
-            parts.setdefault(table, []).append((hi or pd.Timestamp.min, order, df))
+            parts.setdefault(table, []).append((hi or pd.Timestamp.min, order, df, None))
 
     tables = {}
     for name, schema in TABLES.items():
-        chunks = sorted(parts.get(name, []), key=lambda t: (t[0], t[1]))
+        chunks = parts.get(name, [])
         if not chunks:
             tables[name] = _empty(name).copy()
             continue
-        df = _canonical_frame([c[2] for c in chunks], schema, ctx.timezone)
+        # Later exports win a duplicate: files in order of the time they reach (then
+        # of their place in the folder), as if each file were its own chunk.
+        file_keys = []  # (hi, order) of every file, per chunk a list
+        for hi, order, df, batch in chunks:
+            if batch is None:
+                file_keys.append([(hi, order)])
+            else:
+                members, _ = batch
+                file_keys.append([(batched[i][1] or pd.Timestamp.min, i) for i in members])
+        flat = sorted(k for ks in file_keys for k in ks)
+        rank_of = {k: r for r, k in enumerate(flat)}
+        chunk_order = sorted(range(len(chunks)), key=lambda c: min(file_keys[c]))
+        row_rank = []
+        for c in chunk_order:
+            hi, order, df, batch = chunks[c]
+            if batch is None:
+                row_rank.append(np.full(len(df), rank_of[(hi, order)], np.int64))
+            else:
+                ranks = np.array([rank_of[k] for k in file_keys[c]], np.int64)
+                row_rank.append(ranks[batch[1]])
+        df = _canonical_frame([chunks[c][2] for c in chunk_order], schema, ctx.timezone)
         sort_cols = [c for c in (schema.time_column, *schema.key) if c]
-        df, dropped = _sorted_deduped(df, list(schema.key), list(dict.fromkeys(sort_cols)))
-        if dropped and len(chunks) > 1:
+        df, dropped = _sorted_deduped(df, list(schema.key), list(dict.fromkeys(sort_cols)),
+                                      np.concatenate(row_rank))
+        if dropped and len(flat) > 1:
             warnings.append(f"{name}: {dropped} row(s) appeared in more than one export; "
                             f"merged (the later export's values win, columns unioned)")
         tables[name] = df

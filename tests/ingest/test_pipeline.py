@@ -76,3 +76,85 @@ def test_merge_sort_keys_order_like_pandas(values):
     order = np.lexsort(_sort_keys(s)[::-1])
     want = s.sort_values(kind="stable", na_position="last").index.to_numpy()
     assert list(order) == list(want)
+
+
+def _mbs_files(folder, n=4, rows=30, seed=5):
+    """Small Meta Business Suite content exports written like the bench's."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_ingest", Path(__file__).resolve().parents[2] / "bench" / "ingest.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.write_files(folder, rows * n, n, seed=seed)
+
+
+def _rows(path):
+    import csv
+
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.reader(fh))
+
+
+def _write(path, rows):
+    import csv
+
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    return path
+
+
+def _per_file(monkeypatch):
+    from smm_nb.ingest.meta_business_suite import MetaBusinessSuiteContent
+
+    monkeypatch.setattr(MetaBusinessSuiteContent, "read_many", None)
+
+
+def _same(a, b):
+    import pandas as pd
+
+    assert a.tables.keys() == b.tables.keys()
+    for name in a.tables:
+        pd.testing.assert_frame_equal(a.tables[name], b.tables[name], check_exact=True)
+    assert [vars(f) for f in a.files] == [vars(f) for f in b.files]
+    assert (a.warnings, a.errors) == (b.warnings, b.errors)
+
+
+def test_batch_of_one_header_equals_file_by_file(tmp_path, ingest, monkeypatch):
+    """Files converted in one pass give exactly what reading them one by one gives:
+    tables, reports (rows, skipped, dates), warnings, the later export winning."""
+    paths = _mbs_files(tmp_path / "in")
+    # blank lines in one file, and a later export of some of the first file's posts
+    paths[1].write_text(paths[1].read_text().replace("\n", "\n\n", 3))
+    rows = _rows(paths[0])[:6]
+    for r in rows[1:]:
+        r[rows[0].index("Likes")] = "9999"
+    later = _write(tmp_path / "in" / "zz_later.csv", rows)
+    paths.append(later)
+    import smm_nb.ingest.pipeline as pipeline
+
+    calls = []
+    real = pipeline._read_batch
+    monkeypatch.setattr(pipeline, "_read_batch",
+                        lambda *a: calls.append(real(*a)) or calls[-1])
+    batch = ingest(*paths, tz="Europe/Berlin")
+    assert calls and calls[0] is not None  # the batch path was taken
+    assert batch.files[1].rows_skipped == 3 and "appeared in more than one" in batch.warnings[-1]
+    _per_file(monkeypatch)
+    _same(batch, ingest(*paths, tz="Europe/Berlin"))
+
+
+def test_batch_with_a_bad_value_names_its_file_and_row(tmp_path, ingest, monkeypatch):
+    paths = _mbs_files(tmp_path / "in")
+    rows = _rows(paths[2])
+    rows[4][rows[0].index("Shares")] = "lots"
+    _write(paths[2], rows)
+    with pytest.raises(ExportError) as e:
+        ingest(*paths)
+    assert (e.value.row, e.value.column, e.value.value) == (5, "Shares", "lots")
+    assert paths[2].name in str(e.value)
+    batch = ingest(*paths, collect_errors=True)
+    assert len(batch.errors) == 1 and paths[2].name in batch.errors[0]
+    _per_file(monkeypatch)
+    _same(batch, ingest(*paths, collect_errors=True))
