@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from smm_nb.report.phrases import translate_generated
 from smm_nb.report.table_labels import header_label, value_label
 
 #: The report language of the current notebook (set by ``open_notebook``).
@@ -23,9 +24,13 @@ def set_language(code: str) -> None:
     _LANGUAGE = code
 
 
-#: Columns holding free text (captions, names, explanations) are never word-translated.
-_FREE_TEXT = {"text", "caption", "handle", "name", "account", "campaign", "source",
-              "source_file", "note", "reason", "evidence", "why", "url", "profile_url"}
+#: Columns holding the client's own words (post texts, names, links): shown as written.
+_CLIENT_TEXT = {"text", "caption", "handle", "name", "account", "campaign", "source_file", "url",
+                "profile_url", "hypothesis"}
+#: Columns of sentences the analyses wrote (and citations): translated phrase by phrase,
+#: never word by word, so that a citation or a name inside them is kept.
+_GENERATED_TEXT = {"note", "reason", "evidence", "why", "basis", "method", "source"}
+_FREE_TEXT = _CLIENT_TEXT | _GENERATED_TEXT
 
 
 def _number(v: float, language: str) -> str | None:
@@ -53,12 +58,21 @@ def localize_table(df: pd.DataFrame, language: str | None = None) -> pd.DataFram
         col = df.iloc[:, i]
         wordy = col.dtype == object or pd.api.types.is_string_dtype(col.dtype) \
             or pd.api.types.is_bool_dtype(col.dtype)
-        if language != "en" and wordy and str(name) not in _FREE_TEXT:
+        if wordy and str(name) not in _FREE_TEXT:
             col = col.astype(object).map(lambda v: value_label(v, language))
+        elif wordy and str(name) in _GENERATED_TEXT:
+            col = col.astype(object).map(lambda v: translate_generated(v, language))
         elif pd.api.types.is_float_dtype(col.dtype):
             col = col.map(lambda v: _number(v, language))
         columns[i] = col
     out = pd.DataFrame(columns, index=df.index)
+    # pd.NA and None in text columns print as the table's dash, never as "<NA>" or "None"
+    # (to_html's na_rep covers float NaN and NaT only)
+    for i in range(out.shape[1]):
+        col = out.iloc[:, i]
+        if col.dtype == object or pd.api.types.is_string_dtype(col.dtype) \
+                or pd.api.types.is_extension_array_dtype(col.dtype):
+            out.isetitem(i, col.astype(object).where(col.notna(), "–"))
     if isinstance(df.columns, pd.MultiIndex):
         out.columns = df.columns.map(lambda t: tuple(header_label(x, language) for x in t))
     else:
@@ -161,10 +175,20 @@ class SafeHTML:
         return self.markup
 
 
+def _drop_empty_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """Columns with nothing in any row (an interval no row has, an unused note) are noise."""
+    if df.shape[1] <= 1 or df.empty:
+        return df
+    empty = [i for i in range(df.shape[1])
+             if df.iloc[:, i].map(lambda v: v is None or v in ("", "–") or v != v).all()]
+    return df.drop(columns=df.columns[empty]) if len(empty) < df.shape[1] else df
+
+
 def table_html(df: pd.DataFrame, caption: str | None = None, index: bool = False) -> SafeHTML:
-    body = localize_table(df).to_html(escape=True, index=index, border=0, classes="smm-table",
-                                      na_rep="–")
+    table = _drop_empty_columns(localize_table(df))
+    body = table.to_html(escape=True, index=index, border=0, classes="smm-table", na_rep="–")
     if caption:
+        caption = translate_generated(caption, _LANGUAGE)
         body = f'<p class="smm-caption"><strong>{html.escape(caption)}</strong></p>' + body
     return SafeHTML(body)
 

@@ -213,6 +213,8 @@ RULES_TR: list[_Rule] = _rules([
     (r"^Service lines by platform \(", "Platforma göre hizmet kolları ("),
     (r"^Top and bottom posts \(", "En iyi ve en zayıf gönderiler ("),
     (r"^Audience against the target persona$", "Hedef personaya göre kitle"),
+    (r"^When followers are online \(client time zone\)$",
+     "Takipçiler ne zaman çevrimiçi (müşterinin saat diliminde)"),
     # --- engagement-rate definitions, last so that the clauses above match first
     (r"public engagements \(likes \+ comments \+ shares \+ saves\)", _ER),
     (r" / (reach|impressions|followers)\b", lambda m: f" / {_w(m[1])}"),

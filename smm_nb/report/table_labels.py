@@ -140,6 +140,8 @@ def header_label(header: object, language: str) -> str:
 
 def value_label(value: object, language: str) -> object:
     """A cell of a word-like column in ``language``: a known word, else a known phrase."""
+    if isinstance(value, bool) and language != "tr":
+        return "yes" if value else "no"
     if language == "tr" and isinstance(value, (str, bool)):
         if str(value) in VALUES_TR:
             return VALUES_TR[str(value)]
