@@ -342,10 +342,11 @@ def _fit(y: pd.Series, seasonal: bool = True, trend: bool = True,
                 # BFGS: same optimum as the default L-BFGS-B here, without its slow
                 # start-up when BLAS threads compete for cores; no parameter covariance
                 # (only the paths are used)
-                # gtol 1e-4 (statsmodels' default 1e-5): on the demo series the
-                # log-likelihood reached differs by less than 1e-5, a fifth fewer steps
+                # gtol 1e-3 (statsmodels' default 1e-5): on the 21 demo series the
+                # log-likelihood reached is within 1.1e-3 of gtol 1e-4's (within 1e-5 on
+                # all but one), for about a fifth less time
                 res = model.fit(start_params=sp, disp=False, maxiter=200, method="bfgs",
-                                gtol=1e-4, cov_type="none")
+                                gtol=1e-3, cov_type="none")
         except (ValueError, np.linalg.LinAlgError):
             continue
         if np.isfinite(res.llf) and np.all(np.isfinite(res.params)):

@@ -9,13 +9,41 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from smm_nb.viz.common import (color, empty, figure, finish, interval_dots, month_axis, name,
-                               ratio_axis, text)
+from smm_nb.viz.common import color, empty, figure, interval_dots, name, ratio_axis, text
 
 TERM_LABELS = {"format": ("format", "biçim"), "window": ("window", "zaman dilimi"),
                "paid": ("paid", "ücretli"), "category": ("category", "kategori"),
                "hour_block": ("hour", "saat"), "weekday": ("day", "gün"),
                "platform": ("platform", "platform"), "test_arm": ("test arm", "test kolu")}
+
+
+def _layout(fig: Figure, left: float, bottom: float = 0.5, right: float = 0.2,
+            hspace: float = 0.0, wspace: float = 0.0) -> Figure:
+    """Margins and gaps in inches, set directly: ``tight_layout`` measures every tick
+    label of every axes twice and was half of the time of drawing these charts; the
+    margins here are known from the labels (the PNG is cropped to its content anyway)."""
+    w, h = fig.get_size_inches()
+    top = getattr(fig, "_smm_top", 0.8) - 0.22 / h  # room for the panels' own titles
+    gs = fig.axes[0].get_subplotspec().get_gridspec() if fig.axes else None
+    nrows, ncols = gs.get_geometry() if gs is not None else (1, 1)
+    cell_h = ((top - bottom / h) * h - hspace * (nrows - 1)) / nrows
+    cell_w = ((1 - (left + right) / w) * w - wspace * (ncols - 1)) / ncols
+    fig.subplots_adjust(left=left / w, right=1 - right / w, bottom=bottom / h, top=top,
+                        hspace=hspace / max(cell_h, 1e-3), wspace=wspace / max(cell_w, 1e-3))
+    return fig
+
+
+def _date_axis(ax, first, last) -> None:
+    """Month ticks from a fixed locator (the auto date locator is re-run at every layout
+    pass): every month, or every other one on spans over eight months."""
+    import matplotlib.dates as mdates
+
+    months = (last.year - first.year) * 12 + last.month - first.month
+    loc = mdates.MonthLocator(interval=1 if months <= 8 else 2)
+    ax.xaxis.set_major_locator(loc)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
+
+
 def _n(lang, x: float, digits: int = 0) -> str:
     """A number in the report's language (1.234,5 in Turkish)."""
     return lang.number(x, digits) if lang is not None else f"{x:,.{digits}f}"
@@ -79,7 +107,8 @@ def drivers_chart(res, lang=None, terms: tuple[str, ...] = ("format", "window", 
     ratio_axis(ax, "x", float(eff["low"].min()), float(eff["high"].max()))
     ax.set_xlabel(text(lang, f"rate ratio of {outcome}{per} (log scale)",
                        f"{OUTCOME_TR.get(outcome, outcome)}{per_tr} oran oranı (log ölçek)"))
-    return finish(fig)
+    # left margin from the longest label (9 pt: about 0.065 inch a character)
+    return _layout(fig, left=0.2 + 0.065 * max(len(x) for x in labels), bottom=0.6)
 
 
 def forecast_chart(res, metric: str = "followers", lang=None, history_days: int = 120,
@@ -121,8 +150,15 @@ def forecast_chart(res, metric: str = "followers", lang=None, history_days: int 
                 "Simüle edilmiş yollardan medyan tahmin, %80 (koyu) ve %95 (açık) tahmin "
                 "aralıkları; haftalık örüntülü yapısal zaman serisi")
     n = len(series)
-    fig, axes = figure(title, note, size=(7.5, 2.6 * n + 0.8), nrows=n, ncols=1, squeeze=False)
-    for ax, s in zip(axes[:, 0], series):
+    # two columns from three platforms on: half the height, the same panels
+    ncols = 1 if n <= 2 else 2
+    nrows = -(-n // ncols)
+    fig, axes = figure(title, note, size=(7.5, (2.6 if ncols == 1 else 2.2) * nrows + 0.9),
+                       nrows=nrows, ncols=ncols, squeeze=False)
+    flat = list(axes.ravel())
+    for ax in flat[n:]:
+        fig.delaxes(ax)
+    for i, (ax, s) in enumerate(zip(flat, series)):
         c = color(s.platform)
         hist = s.history.iloc[-history_days:]
         ax.plot(hist.index, hist.to_numpy(), color=c, lw=1.2)
@@ -141,10 +177,12 @@ def forecast_chart(res, metric: str = "followers", lang=None, history_days: int 
                                      f"%{k.probability * 100:.0f}"),
                                 (pd.Timestamp(k.by), k.target), textcoords="offset points",
                                 xytext=(-5, 6), ha="right", fontsize=8, color="#b03a48")
-        ax.set_ylabel(label)
+        if i % ncols == 0:
+            ax.set_ylabel(label)
         ax.set_title(name(s.platform), fontsize=10)
-        month_axis(ax)
-    return finish(fig)
+        _date_axis(ax, hist.index[0] if len(hist) else fc["date"].iloc[0],
+                   fc["date"].iloc[-1])
+    return _layout(fig, left=0.95, bottom=0.45, hspace=0.6, wspace=0.75)
 
 
 def response_curves_chart(res, lang=None) -> Figure:
@@ -189,4 +227,4 @@ def response_curves_chart(res, lang=None) -> Figure:
         ax.set_xlabel(text(lang, f"daily spend ({res.currency})",
                            f"günlük harcama ({res.currency})"))
     axes[0, 0].set_ylabel(text(lang, f"{res.outcome} a day", "günlük dönüşüm"))
-    return finish(fig)
+    return _layout(fig, left=0.7, bottom=0.6, wspace=0.45)
