@@ -27,10 +27,9 @@ def set_language(code: str) -> None:
 #: Columns holding the client's own words (post texts, names, links): shown as written.
 _CLIENT_TEXT = {"text", "caption", "handle", "name", "account", "campaign", "source_file", "url",
                 "profile_url", "hypothesis"}
-#: Columns of sentences the analyses wrote (and citations): translated phrase by phrase,
-#: never word by word, so that a citation or a name inside them is kept.
-_GENERATED_TEXT = {"note", "reason", "evidence", "why", "basis", "method", "source"}
-_FREE_TEXT = _CLIENT_TEXT | _GENERATED_TEXT
+# Every other text column was written by the workbook: a whole cell that is a known word
+# is translated, else its known phrases (``report/phrases.py``); citations and names
+# inside a sentence are kept.
 
 
 def _number(v: float, language: str) -> str | None:
@@ -58,10 +57,8 @@ def localize_table(df: pd.DataFrame, language: str | None = None) -> pd.DataFram
         col = df.iloc[:, i]
         wordy = col.dtype == object or pd.api.types.is_string_dtype(col.dtype) \
             or pd.api.types.is_bool_dtype(col.dtype)
-        if wordy and str(name) not in _FREE_TEXT:
+        if wordy and str(name) not in _CLIENT_TEXT:
             col = col.astype(object).map(lambda v: value_label(v, language))
-        elif wordy and str(name) in _GENERATED_TEXT:
-            col = col.astype(object).map(lambda v: translate_generated(v, language))
         elif pd.api.types.is_float_dtype(col.dtype):
             col = col.map(lambda v: _number(v, language))
         columns[i] = col
@@ -194,6 +191,7 @@ def table_html(df: pd.DataFrame, caption: str | None = None, index: bool = False
 
 
 def sentence_html(text: str, kind: str = "finding") -> SafeHTML:
+    text = translate_generated(text, _LANGUAGE)
     return SafeHTML(f'<p class="smm-{html.escape(kind)}">{html.escape(text)}</p>')
 
 
@@ -210,7 +208,8 @@ def show(obj: Any, caption: str | None = None) -> None:
         _display(sentence_html(obj))
         return
     if isinstance(obj, (list, tuple)) and all(isinstance(s, str) for s in obj):
-        items = "".join(f"<li>{html.escape(s)}</li>" for s in obj)
+        items = "".join(f"<li>{html.escape(translate_generated(s, _LANGUAGE))}</li>"
+                        for s in obj)
         _display(SafeHTML(f'<ul class="smm-findings">{items}</ul>'))
         return
     if isinstance(obj, pd.DataFrame):

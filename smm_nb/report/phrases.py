@@ -34,6 +34,13 @@ def _w(word: str) -> str:
     return WORDS_TR.get(word, word)
 
 
+def _header(word: str) -> str:
+    """A variable's name (``hour_block``) as the tables' headers say it."""
+    from smm_nb.report.table_labels import HEADERS_TR
+
+    return HEADERS_TR.get(word, word.replace("_", " "))
+
+
 def _value(word: str) -> str:
     """A category word (``image``, ``reel``) as the tables show it."""
     from smm_nb.report.table_labels import VALUES_TR
@@ -48,7 +55,7 @@ def _rules(pairs: list[tuple[str, str | Callable[[re.Match[str]], str]]]) -> lis
     return [(re.compile(p), r) for p, r in pairs]
 
 
-_N = r"[-+]?[\d.,]+%?"  # an English-formatted number, maybe signed or a percent
+_N = r"[-+]?[\d.,]+(?:e[-+]?\d+)?%?"  # an English-formatted number, maybe signed or a percent
 _D = r"\d{4}-\d{2}-\d{2}"
 _ER = "herkese açık etkileşimler (beğeni + yorum + paylaşım + kaydetme)"
 
@@ -176,12 +183,29 @@ RULES_TR: list[_Rule] = _rules([
     (r"median hours to first reply, (\d+) messages",
      r"ilk yanıta kadar medyan saat, \1 mesaj"),
     (r"conversions per (" + _N + r") (\w{3}) more", r"\1 \2 fazlası başına dönüşüm"),
+    # --- drivers of post performance (finding sentences)
+    (r"^(\w+) = (.+) vs (.+): x(" + _N + r") \(95% CI (" + _N + r")-(" + _N + r"), "
+     r"Holm p = (" + _N + r")\)$",
+     lambda m: f"{_header(m[1])} = {_value(m[2])}, {_value(m[3])} karşısında: ×{m[4]} "
+               f"(%95 GA {m[5]}–{m[6]}, Holm p = {m[7]})"),
     # --- return on spend
     (r"no spend export: (\d+) boosted posts report (" + _N + r") (\w{3}) of spend, but "
      r"without campaign spend and conversions no return can be computed",
      r"harcama dışa aktarımı yok: \1 öne çıkarılmış gönderi \2 \3 harcama bildiriyor; "
      r"kampanya harcaması ve dönüşümler olmadan getiri hesaplanamaz"),
     # --- forecasts
+    (r"short history: fitted on the (\d+) days since the change on (" + _D + r"); not "
+     r"backtested \(needs (\d+) days\)",
+     r"kısa geçmiş: \2 tarihindeki değişimden bu yana \1 günle kuruldu; geriye dönük "
+     r"sınanmadı (\3 gün gerekli)"),
+    (r"short history: fitted on the (\d+) days of data; not backtested \(needs (\d+) days\)",
+     r"kısa geçmiş: \1 günlük veriyle kuruldu; geriye dönük sınanmadı (\2 gün gerekli)"),
+    (r"fitted on the (\d+) days since the change on (" + _D + ")",
+     r"\2 tarihindeki değişimden bu yana \1 günle kuruldu"),
+    (r"(\d+) days of (net adds|reach|impressions|followers) since the change on (" + _D + r") "
+     r"\(at least (\d+) needed\)",
+     lambda m: f"{m[3]} tarihindeki değişimden bu yana {m[1]} günlük {_w(m[2])} verisi "
+               f"(en az {m[4]} gerekli)"),
     (r"net follower adds \(sum\)", "net takipçi artışı (toplam)"),
     (r"(reach|impressions) \(sum of daily\)", lambda m: f"{_w(m[1])} (günlük toplam)"),
     # --- captions (titles of result tables)

@@ -17,6 +17,7 @@ from typing import Any, Iterable
 
 from smm_nb.report.i18n import label
 from smm_nb.report.language import Language
+from smm_nb.report.phrases import translate_generated
 
 #: section -> key patterns (fnmatch; "*.x.*" also matches a key starting "x."), best
 #: first. The keys are documented per notebook in docs/findings/<notebook>.md.
@@ -140,7 +141,8 @@ def _card(section: str, nb: str, f: dict, lang: Language, currency: str | None) 
                                                    currency)
     return Card(section, label(lang, section), shown,
                 None if value is None else format_interval(f, lang, currency),
-                card_text(str(f.get("text") or "")), f["key"], nb)
+                card_text(translate_generated(str(f.get("text") or ""), lang.code)),
+                f["key"], nb)
 
 
 def card_text(text: str, limit: int = 200) -> str:
