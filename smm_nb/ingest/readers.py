@@ -798,4 +798,5 @@ def frame(table: RawTable, columns: dict[str, pd.Series | object]) -> pd.DataFra
             s = s.astype("string")
         data[k] = s
     data["source_row"] = pd.Series(pd.array(table.rows, dtype="Int64"), index=index)
-    return pd.DataFrame(data, index=index)
+    # the columns are new: no copy (pandas copies a dict's arrays by default)
+    return pd.DataFrame(data, index=index, copy=False)

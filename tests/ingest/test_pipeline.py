@@ -158,3 +158,30 @@ def test_batch_with_a_bad_value_names_its_file_and_row(tmp_path, ingest, monkeyp
     assert len(batch.errors) == 1 and paths[2].name in batch.errors[0]
     _per_file(monkeypatch)
     _same(batch, ingest(*paths, collect_errors=True))
+
+
+def test_duplicated_keys_like_pandas(rng):
+    """The hashed duplicate check flags exactly the rows pandas flags."""
+    import numpy as np
+    import pandas as pd
+
+    from smm_nb.ingest.pipeline import _duplicated
+
+    for n, hi in [(0, 1), (1, 1), (50, 3), (5000, 40), (5000, 10**18)]:
+        keys = [rng.integers(0, hi, n).astype(np.int64), rng.integers(0, 3, n).astype(np.int64)]
+        want = pd.DataFrame({i: k for i, k in enumerate(keys)}).duplicated(keep=False)
+        assert list(_duplicated(keys)) == list(want.to_numpy())
+
+
+def test_take_text_dictionary_path_equals_take(rng):
+    import numpy as np
+    import pyarrow as pa
+
+    from smm_nb.ingest.pipeline import _take_text
+
+    n = 40_000
+    few = pa.array(rng.choice(["instagram", "facebook", None, "x"], n), pa.large_string())
+    many = pa.array([f"id{i}" for i in rng.permutation(n)], pa.large_string())
+    order = pa.array(rng.permutation(n))
+    for arr in (few, many, pa.nulls(n, pa.large_string())):
+        assert _take_text(arr, order).equals(arr.take(order))
