@@ -118,34 +118,37 @@ def demo_fits(demo_data_dir):
     return out
 
 
-@pytest.mark.parametrize("slug", ["nordwind-shop", "ledgerline"])
-def test_planted_format_effects_recovered_on_demo(demo_fits, slug):
-    res = demo_fits[slug]
-    assert res.ok
-    checked = 0
+def _planted(res, slug):
+    """(term, level, planted rate ratio) of every planted effect with 20+ posts."""
+    out = []
     for row in res.effects[res.effects["term"] == "format"].itertuples():
-        if row.level not in FORMAT_ER_MULTIPLIER or row.n < 20:
-            continue
-        true = FORMAT_ER_MULTIPLIER[row.level] / FORMAT_ER_MULTIPLIER["image"]
-        # about 10 planted ratios are checked in all: with 95% intervals one miss is
-        # expected by chance, so the family is held to 99% intervals (each estimate's
-        # 95% interval is reported in the notebook)
-        low, high = res.interval("format", row.level, 0.99)
-        assert low <= true <= high, (slug, row.level, true, low, high)
-        checked += 1
-    assert checked >= 4
+        if row.level in FORMAT_ER_MULTIPLIER and row.n >= 20:
+            out.append(("format", row.level,
+                        FORMAT_ER_MULTIPLIER[row.level] / FORMAT_ER_MULTIPLIER["image"]))
+    out.append(("window", "Thu 18-21", PLANTED["best_window"]["er_multiplier"]))
+    return out
+
+
+def test_planted_effects_recovered_on_demo_family_wise(demo_fits):
+    # Eleven planted effects over the two demo clients. One 95% interval per effect
+    # misses about one of them by chance, and on regenerated demo data the Wald
+    # intervals cover about 91% (docs/validation.md), so the claim tested is the
+    # family-wise one: every planted effect inside its Bonferroni interval, i.e. all of
+    # them at once with 95% confidence.
+    family = [(slug, *e) for slug, res in demo_fits.items() for e in _planted(res, slug)]
+    assert len(family) >= 10
+    level = 1 - 0.05 / len(family)
+    for slug, term, lv, true in family:
+        low, high = demo_fits[slug].interval(term, lv, level)
+        assert low <= true <= high, (slug, term, lv, true, low, high)
+
+
+@pytest.mark.parametrize("slug", ["nordwind-shop", "ledgerline"])
+def test_planted_lifts_detected_on_demo(demo_fits, slug):
+    res = demo_fits[slug]
     reel_or_video = "reel" if slug == "nordwind-shop" else "video"
-    e = res.effect("format", reel_or_video)
-    assert e["low"] > 1  # the planted lift is detected, not only covered
-
-
-def test_planted_best_window_recovered(demo_fits):
-    bw = PLANTED["best_window"]
-    win = demo_fits["ledgerline"].effect("window", "Thu 18-21")
-    assert win["low"] <= bw["er_multiplier"] <= win["high"] and win["low"] > 1
-    shop = demo_fits["nordwind-shop"]
-    low, high = shop.interval("window", "Thu 18-21", 0.99)  # 19 posts only
-    assert low <= bw["er_multiplier"] <= high
+    assert res.effect("format", reel_or_video)["low"] > 1  # detected, not only covered
+    assert res.effect("window", "Thu 18-21")["low"] > 1
 
 
 def test_demo_holdout_and_findings(demo_fits):
