@@ -232,6 +232,35 @@ def _tasks(plan: ClientPlan, cell_timeout: int | None, kmc: str | None) -> list[
             for name, path in plan.notebooks.items()]
 
 
+def previous_seconds(reports_dir: Path, slugs: Iterable[str]) -> dict[tuple[str, str], float]:
+    """How long each notebook of each client took in its last successful run (from its
+    ``manifest.json``); clients never run are absent."""
+    out = {}
+    for slug in slugs:
+        last = latest_run(Path(reports_dir) / slug)
+        manifest = read_manifest(last) if last else None
+        for nb in (manifest or {}).get("notebooks", []):
+            try:
+                out[(slug, nb["notebook"])] = float(nb["seconds"])
+            except (KeyError, TypeError, ValueError):
+                continue
+    return out
+
+
+def longest_first(tasks: list[NotebookTask], seconds: dict[tuple[str, str], float]
+                  ) -> list[NotebookTask]:
+    """Tasks in the order the pool should start them: those with no history first (they
+    may be long), then the longest last time first. With a few long notebooks (a large
+    client's model fits) this keeps the last worker from starting the longest notebook
+    when the others are nearly done: at 1M posts, 05_improvement alone is most of the run.
+    Notebooks that need another's findings still wait for it (the queue sees to that)."""
+    if not seconds:
+        return list(tasks)
+    order = sorted(range(len(tasks)),
+                   key=lambda i: (tasks[i].key in seconds, -seconds.get(tasks[i].key, 0.0), i))
+    return [tasks[i] for i in order]
+
+
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -348,7 +377,8 @@ def run_batch(slugs: Iterable[str], data_dir: Path,
         executor.log_path = str(logs / f"{run_id}.log")
     kmc = executor.kernel_manager_class
     kernels = "warm" if kmc else "fresh"
-    tasks = [t for plan in runnable for t in _tasks(plan, cell_timeout, kmc)]
+    tasks = longest_first([t for plan in runnable for t in _tasks(plan, cell_timeout, kmc)],
+                          previous_seconds(reports_dir, [p.slug for p in runnable]))
     for i, o in enumerate(outcomes):
         if o.status == "invalid":
             outcomes[i] = _record_invalid(o, run_id, data_dir, reports_dir)

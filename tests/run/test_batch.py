@@ -205,3 +205,29 @@ def test_planning_builds_the_cache_then_lets_go_of_the_tables(data_dir, tmp_path
     assert (ws.cache_root / ws.inputs_digest() / "complete").is_file()
     assert plans[0].period is not None
     assert len(ws.posts) > 0  # loads again (from the cache) when asked
+
+
+def test_notebooks_start_longest_first_from_the_last_run(tmp_path):
+    from smm_nb.run.batch import longest_first, previous_seconds
+    from smm_nb.run.publish import publish, staging_dir
+
+    reports = tmp_path / "reports"
+    work = staging_dir(reports / "big", "r1")
+    (work / "manifest.json").write_text(json.dumps({"notebooks": [
+        {"notebook": "01_audit", "seconds": 20.0}, {"notebook": "02_audience", "seconds": 5.0},
+        {"notebook": "05_improvement", "seconds": 90.0}]}))
+    publish(work, reports / "big", "r1")
+    seconds = previous_seconds(reports, ["big", "new"])
+    assert seconds == {("big", "01_audit"): 20.0, ("big", "02_audience"): 5.0,
+                       ("big", "05_improvement"): 90.0}
+
+    def task(client, nb):
+        return NotebookTask(client=client, notebook=nb, source="x.ipynb", parameters={})
+
+    tasks = [task("big", n) for n in ("01_audit", "02_audience", "04_management_tests",
+                                      "05_improvement")] + [task("new", "01_audit")]
+    order = [t.key for t in longest_first(tasks, seconds)]
+    # no history first (in their order), then longest first
+    assert order == [("big", "04_management_tests"), ("new", "01_audit"),
+                     ("big", "05_improvement"), ("big", "01_audit"), ("big", "02_audience")]
+    assert longest_first(tasks, {}) == tasks  # first run: the notebooks' own order
