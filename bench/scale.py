@@ -3,7 +3,7 @@ notebooks through ``smm-nb run``, with wall time and peak memory of the whole pr
 
     .venv/bin/python bench/scale.py [--posts 1000000] [--years 5] [--workers 2]
                                     [--notebooks ...] [--max-gb 6] [--dir /tmp/smm-scale]
-                                    [--json out.json] [--keep]
+                                    [--fresh-history] [--json out.json] [--keep]
 
 Steps:
 
@@ -224,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-gb", type=float, default=6.0,
                     help="stop the run when the tree holds more than this (PSS, GB); "
                          "0: no limit (default: 6, twice the target)")
+    ap.add_argument("--fresh-history", action="store_true",
+                    help="remove earlier reports in --dir first (a first run's order)")
     ap.add_argument("--json", type=Path, help="write every figure to this file")
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
     args = ap.parse_args(argv)
@@ -232,7 +234,11 @@ def main(argv: list[str] | None = None) -> int:
 
     work = args.dir or Path(tempfile.mkdtemp(prefix="smm-scale-"))
     data, reports = work / "data", work / "reports"
-    shutil.rmtree(reports, ignore_errors=True)
+    # reports of earlier runs stay: the runner starts the notebooks that took longest last
+    # time first, as it does for an analyst's second run (--fresh-history: forget them)
+    if args.fresh_history:
+        shutil.rmtree(reports, ignore_errors=True)
+    shutil.rmtree(reports / SLUG / "failed" / "scale", ignore_errors=True)
     gen = make_client(data, args.posts, args.years, args.seed)
     print(f"client {SLUG}: {args.posts:,} posts, {args.years:g} years "
           f"({'generated in %.1f s' % gen if gen else 'reused'}) in {data}")
