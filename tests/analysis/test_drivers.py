@@ -167,3 +167,16 @@ def test_driver_frame_labels(demo_data_dir):
     assert set(df["paid"].unique()) <= {"paid", "organic"}
     assert set(df["weekday"].unique()) <= {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}
     assert "hook_first:hook_first" in set(df["test_arm"])
+
+
+def test_large_client_fits_a_seeded_sample_and_says_so(demo_data_dir):
+    ws = load_client("ledgerline", demo_data_dir)
+    posts = prepare_posts(ws.posts, ws.account_daily, ws.config)
+    a = fit_drivers(posts, max_posts=400)
+    b = fit_drivers(posts, max_posts=400)
+    assert a.ok and a.n <= 400 and a.sampled_from == len(posts)
+    pd.testing.assert_frame_equal(a.effects, b.effects)  # seeded: the same sample
+    assert "random sample of" in a.to_findings("drivers")[0].basis
+    assert "random sample" in a.sentence() or "stands out" in a.sentence()
+    full = fit_drivers(posts, test_share=0)
+    assert full.sampled_from is None and full.n == len(posts)
