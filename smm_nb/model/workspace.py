@@ -96,13 +96,49 @@ class Workspace:
                               "platform exports in it")
         return export_files(self.exports_dir)
 
+    def export_digests(self) -> dict[str, str]:
+        """SHA-256 of every export's content, by path relative to ``exports/``.
+
+        Each digest is remembered in ``cache/<slug>/digests.json`` with the file's size,
+        modification time (ns) and inode, and reused while those are unchanged (as git
+        and make trust a file's stat): the runner and every kernel of a run need the
+        digests, and a large client's exports would otherwise be read once per process.
+        """
+        memo_path = self.cache_root / "digests.json"
+        try:
+            memo = json.loads(memo_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            memo = {}
+        out, fresh, changed = {}, {}, False
+        for p in self.export_paths():
+            rel = p.relative_to(self.exports_dir).as_posix()
+            st = p.stat()
+            stamp = [st.st_size, st.st_mtime_ns, st.st_ino]
+            known = memo.get(rel)
+            if isinstance(known, dict) and known.get("stat") == stamp and known.get("sha256"):
+                digest = known["sha256"]
+            else:
+                digest, changed = file_digest(p), True
+            out[rel] = digest
+            fresh[rel] = {"stat": stamp, "sha256": digest}
+        if changed or set(memo) != set(fresh):
+            try:  # atomically, as kernels of the same client may do this at once
+                self.cache_root.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=self.cache_root, prefix=".digests-")
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    json.dump(fresh, fh)
+                os.replace(tmp, memo_path)
+            except OSError:
+                pass  # read-only data folder: digests are computed each time
+        return out
+
     def inputs_digest(self) -> str:
         """Hash of every export (path and content) and of what shapes the tables."""
         h = hashlib.sha256()
         h.update(f"v{CACHE_VERSION}|tz={self.config.timezone}|cur={self.config.currency}".encode())
-        for p in self.export_paths():
-            h.update(str(p.relative_to(self.exports_dir)).encode())
-            h.update(file_digest(p).encode())
+        for rel, digest in self.export_digests().items():
+            h.update(rel.encode())
+            h.update(digest.encode())
         return h.hexdigest()[:20]
 
     def ingest(self, collect_errors: bool = False):

@@ -28,8 +28,8 @@ def input_hashes(ws: Workspace, notebooks: dict[str, Path]) -> dict[str, str]:
     """Content hash of the client's config, every export and every notebook to run."""
     hashes = {"client.yaml": file_digest(ws.config_path)}
     if ws.exports_dir.is_dir():
-        for p in ws.export_paths():
-            hashes[f"exports/{p.relative_to(ws.exports_dir).as_posix()}"] = file_digest(p)
+        for rel, digest in ws.export_digests().items():
+            hashes[f"exports/{rel}"] = digest
     for name, path in sorted(notebooks.items()):
         hashes[f"notebooks/{name}.ipynb"] = file_digest(path)
     return hashes

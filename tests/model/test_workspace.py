@@ -83,3 +83,30 @@ def test_release_forgets_tables_and_reloads_the_same_from_cache(data_dir):
     ws.release()
     assert ws._tables is None
     pd.testing.assert_frame_equal(ws.posts, before)
+
+
+def test_export_digests_are_remembered_by_stat_and_redone_on_change(data_dir, monkeypatch):
+    import os
+
+    from smm_nb.model import workspace as wsmod
+    from smm_nb.model.workspace import file_digest
+
+    ws = load_client("nordwind-shop", data_dir)
+    first = ws.export_digests()
+    assert first == {p.relative_to(ws.exports_dir).as_posix(): file_digest(p)
+                     for p in ws.export_paths()}
+    calls = []
+    monkeypatch.setattr(wsmod, "file_digest", lambda p: calls.append(p) or file_digest(p))
+    fresh = load_client("nordwind-shop", data_dir)  # another process would see the same
+    assert fresh.export_digests() == first and calls == []
+
+    # same size, new content and time: hashed again, and the cache key follows
+    target = ws.exports_dir / "spend.csv"
+    text = target.read_text(encoding="utf-8")
+    digest = fresh.inputs_digest()
+    target.write_text(text.replace("2026-", "2027-", 1), encoding="utf-8")
+    st = target.stat()
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    again = load_client("nordwind-shop", data_dir).export_digests()
+    assert calls == [target] and again["spend.csv"] != first["spend.csv"]
+    assert load_client("nordwind-shop", data_dir).inputs_digest() != digest
