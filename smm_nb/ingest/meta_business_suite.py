@@ -39,6 +39,24 @@ COUNT_COLUMNS = ("Impressions", "Views", "Reach", "Likes", "Reactions", "Comment
                  "Follows", "Duration (sec)")
 
 
+CONTENT_SPEC = {
+    "post_id": "Post ID", "text": ("Description", "Title"),
+    "published_at": "Publish time",
+    "impressions": ("Impressions", "Views"), "reach": "Reach",
+    "likes": ("Likes", "Reactions"), "comments": "Comments", "shares": "Shares",
+    "saves": "Saves", "clicks": ("Link clicks", "Total clicks"),
+    "video_views": ("3-second video views", "Plays"),
+    "category": "Custom labels",
+}
+CONTENT_KINDS = {"post_id": "text", "text": "text", "published_at": "timestamp",
+                 "category": "text"}
+PAID_COLUMNS = ("Funded content status", "Paid")
+# every column the conversion looks at (the batch reads only these)
+CONTENT_COLUMNS = (*(n for v in CONTENT_SPEC.values()
+                     for n in ((v,) if isinstance(v, str) else v)),
+                   "Post type", *PAID_COLUMNS)
+
+
 class MetaBusinessSuiteContent:
     name = "meta-business-suite-content"
     description = ("Meta Business Suite content export, Facebook or Instagram (Post ID, "
@@ -56,7 +74,7 @@ class MetaBusinessSuiteContent:
 
     def read_many(self, probes: list[FileProbe], ctx: IngestContext) -> BatchOutput | None:
         """Several content exports with the same header, converted in one pass."""
-        t = read_tables(probes)
+        t = read_tables(probes, columns=CONTENT_COLUMNS, counts=COUNT_COLUMNS)
         if t is None:
             return None
         out = self._posts(t, ctx)
@@ -67,7 +85,7 @@ class MetaBusinessSuiteContent:
 
     @staticmethod
     def _posts(t: RawTable, ctx: IngestContext) -> pd.DataFrame | None:
-        cols_low = {normalize(c) for c in t.columns}
+        cols_low = {normalize(c) for c in t.header_names}
         types = text(t, "Post type").str.lower()
         if {"account username", "account id"} & cols_low:
             platform = "instagram"
@@ -78,17 +96,8 @@ class MetaBusinessSuiteContent:
         else:
             platform = "instagram" if types.str.startswith("ig ").fillna(False).any() \
                 else "facebook"
-        cols = map_columns(t, {
-            "post_id": "Post ID", "text": ("Description", "Title"),
-            "published_at": "Publish time",
-            "impressions": ("Impressions", "Views"), "reach": "Reach",
-            "likes": ("Likes", "Reactions"), "comments": "Comments", "shares": "Shares",
-            "saves": "Saves", "clicks": ("Link clicks", "Total clicks"),
-            "video_views": ("3-second video views", "Plays"),
-            "category": "Custom labels",
-        }, kinds={"post_id": "text", "text": "text", "published_at": "timestamp",
-                  "category": "text"},
-            export_tz=META_TZ, client_tz=ctx.timezone)
+        cols = map_columns(t, CONTENT_SPEC, kinds=CONTENT_KINDS, export_tz=META_TZ,
+                           client_tz=ctx.timezone)
         fmt = types.map(POST_TYPE).astype("string")
         unknown = types.notna() & fmt.isna()
         if unknown.any():
@@ -96,7 +105,7 @@ class MetaBusinessSuiteContent:
                          f"unknown post type (known: {', '.join(sorted(POST_TYPE))})")
         cols["format"] = fmt
         cols["tags"] = hashtags(cols.get("text", pd.Series(dtype="string")))
-        paid = t.find("Funded content status", "Paid")
+        paid = t.find(*PAID_COLUMNS)
         if paid is not None:
             cols["paid"] = text(t, paid).str.lower().isin(["boosted", "paid", "true", "yes"])
         return frame(t, {"platform": platform, **cols})

@@ -63,6 +63,7 @@ class RawTable:
     parts: tuple[Path, ...] = ()
     part_of: np.ndarray | None = None
     part_skipped: np.ndarray | None = None
+    header: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -70,6 +71,11 @@ class RawTable:
     @property
     def columns(self) -> list[str]:
         return list(self.frame.columns)
+
+    @property
+    def header_names(self) -> list[str]:
+        """Every column the file has, also those not read (:func:`read_tables`)."""
+        return list(self.header) if self.header else self.columns
 
     def drop(self, mask: pd.Series | np.ndarray) -> int:
         """Drop rows (totals, notes) and count them as skipped; returns how many."""
@@ -221,10 +227,16 @@ def read_table(probe: FileProbe, *, header_row: int = 1, skip_after_header: int 
 _ARROW_ENCODINGS = {"utf-8", "utf-8-sig"}
 
 
-def _arrow_csv(probe: FileProbe, sep: str) -> pa.Table | None:
+def _arrow_csv(probe: FileProbe, sep: str, columns: Iterable[str] | None = None,
+               types: dict[str, pa.DataType] | None = None) -> pa.Table | None:
     """Every cell of a plain UTF-8 CSV with the header on line 1, as Arrow text
     (``""`` for empty; header names stripped), or None when Arrow would not read it
-    exactly as pandas does (see :func:`_read_csv_arrow`)."""
+    exactly as pandas does (see :func:`_read_csv_arrow`).
+
+    ``columns`` (raw header names) reads only those; ``types`` reads some of them as
+    numbers (``MISSING`` cells null): the read fails, and None is returned, as soon
+    as one cell is anything else.
+    """
     lines = probe.lines
     if not lines:
         return None
@@ -235,6 +247,8 @@ def _arrow_csv(probe: FileProbe, sep: str) -> pa.Table | None:
     stripped = [str(c).strip().lstrip("\ufeff") for c in names]
     if not names or len(set(stripped)) != len(stripped) or "" in stripped:
         return None
+    column_types = {n: pa.string() for n in names}
+    column_types.update(types or {})
     try:
         tab = pa_csv.read_csv(
             probe.path,
@@ -245,14 +259,20 @@ def _arrow_csv(probe: FileProbe, sep: str) -> pa.Table | None:
                                               newlines_in_values=True,
                                               ignore_empty_lines=False),
             convert_options=pa_csv.ConvertOptions(
-                column_types={n: pa.string() for n in names}, strings_can_be_null=False,
-                quoted_strings_can_be_null=False))
+                column_types=column_types, strings_can_be_null=False,
+                # (text columns never hold null; typed ones take MISSING as null)
+                null_values=sorted(MISSING), quoted_strings_can_be_null=bool(types),
+                include_columns=list(columns) if columns is not None else None))
     except (pa.ArrowException, OSError, ValueError):
         return None
-    if tab.column_names != names or any(t != pa.string() for t in tab.schema.types):
+    want = names if columns is None else list(columns)
+    if tab.column_names != want or any(t != column_types[n] for n, t in
+                                       zip(want, tab.schema.types)):
         return None
+    out = {str(n).strip().lstrip("\ufeff"): tab.column(i) for i, n in enumerate(want)}
     # a blank line gives nulls; pandas gives empty text (dropped later either way)
-    return pa.table({n: pc.fill_null(tab.column(i), "") for i, n in enumerate(stripped)})
+    return pa.table({n: pc.fill_null(c, "") if c.type == pa.string() and c.null_count else c
+                     for n, c in out.items()})
 
 
 def _read_csv_arrow(probe: FileProbe, sep: str) -> RawTable | None:
@@ -275,14 +295,43 @@ def _read_csv_arrow(probe: FileProbe, sep: str) -> RawTable | None:
     return table
 
 
-def read_tables(probes: list[FileProbe]) -> RawTable | None:
+def _plain_counts(probe: FileProbe, sep: str, names: list[str], wanted: set[str]
+                  ) -> dict[str, pa.DataType]:
+    """Columns among ``wanted`` (normalised names) whose every cell in the file's
+    head is a plain whole number or a missing marker: Arrow can read them as numbers
+    straight away, as float64 like ``to_number`` (its CSV integer parser would also
+    take ``0x1F``, which ``to_count`` refuses; its float parser does not)."""
+    lines = probe_lines(probe)
+    try:
+        head = list(csv.reader(io.StringIO("\n".join(lines[1:-1])), delimiter=sep))
+    except csv.Error:
+        return {}
+    out = {}
+    for i, name in enumerate(names):
+        if normalize(name) not in wanted:
+            continue
+        cells = [r[i] for r in head if len(r) == len(names)]
+        if cells and all(c.isascii() and c.isdigit() or c in MISSING for c in cells):
+            out[name] = pa.float64()
+    return out
+
+
+def read_tables(probes: list[FileProbe], *, columns: Iterable[str] | None = None,
+                counts: Iterable[str] = ()) -> RawTable | None:
     """Several CSV exports with the same header read as one :class:`RawTable`, for
     adapters that convert many files at once (one pass of each conversion instead of
     one per file). Only files :func:`read_table` would read with Arrow qualify (UTF-8,
     header on line 1, one delimiter for all); None otherwise, and the caller reads
-    them one by one. Row numbers, skipped rows and errors stay per file."""
+    them one by one. Row numbers, skipped rows and errors stay per file.
+
+    ``columns`` (names, compared normalised) reads only the columns the adapter uses
+    (all are still listed in ``header``); ``counts`` names columns of whole numbers,
+    which are read as numbers when the head of the file shows only plain ones (any
+    other cell further down: that file's column is read as text after all).
+    """
     sep = None
     tables = []
+    names: list[str] = []
     for probe in probes:
         if probe.encoding not in _ARROW_ENCODINGS:
             return None
@@ -293,21 +342,78 @@ def read_tables(probes: list[FileProbe]) -> RawTable | None:
         if sep is not None and this != sep:
             return None
         sep = this
-        tab = _arrow_csv(probe, sep)
-        if tab is None or (tables and tab.column_names != tables[0].column_names):
+        if not tables:
+            lines = probe.lines
+            names = header_cells(lines[0], sep) if lines else []
+            raw = next(csv.reader(io.StringIO(lines[0]), delimiter=sep)) if lines else []
+            if len(raw) != len(names):
+                return None
+            wanted = None if columns is None else {normalize(c) for c in columns}
+            use = [r for r, n in zip(raw, names) if wanted is None or normalize(n) in wanted]
+            types = _plain_counts(probe, sep, raw, {normalize(c) for c in counts})
+            types = {n: t for n, t in types.items() if n in use}
+        tab = _arrow_csv(probe, sep, use, types)
+        if tab is None and types:
+            tab = _arrow_csv(probe, sep, use)  # a count column holds text further down
+        if tab is None:
+            return None
+        if columns is not None and _blank_in(tab):
+            # blank in the columns read is not blank in the file: decide on every column
+            full = _arrow_csv(probe, sep)
+            if full is None:
+                return None
+            tab = tab.append_column("__blank__", pa.array(blank_rows(full.to_pandas())))
+        elif columns is not None:
+            tab = tab.append_column("__blank__", pa.nulls(tab.num_rows, pa.bool_()))
+        if tables and tab.column_names != tables[0].column_names:
             return None
         tables.append(tab)
     if not tables:
         return None
+    # a column read as numbers in one file and as text in another is text in all
+    for i, name in enumerate(tables[0].column_names):
+        kinds = {t.schema.types[i] for t in tables}
+        if len(kinds) > 1:
+            tables = [t.set_column(i, name, pc.cast(t.column(i), pa.string()))
+                      if t.schema.types[i] != pa.string() else t for t in tables]
+            tables = [t.set_column(i, name, pc.fill_null(t.column(i), "")) for t in tables]
     lengths = np.array([t.num_rows for t in tables])
     # one chunk per column: every conversion below then works on contiguous data
-    df = pa.concat_tables(tables).combine_chunks().to_pandas()
+    whole = pa.concat_tables(tables).combine_chunks()
+    explicit = None
+    if "__blank__" in whole.column_names:
+        explicit = whole.column("__blank__")
+        whole = whole.drop_columns(["__blank__"])
+    df = whole.to_pandas()
     rows = np.concatenate([np.arange(2, 2 + n) for n in lengths])
     part_of = np.repeat(np.arange(len(tables)), lengths)
     table = RawTable(probes[0].path, df, rows, 0, sep or ",",
-                     tuple(p.path for p in probes), part_of, np.zeros(len(tables), np.int64))
-    table.drop(blank_rows(df))
+                     tuple(p.path for p in probes), part_of, np.zeros(len(tables), np.int64),
+                     tuple(names))
+    blank = blank_rows(df)
+    if explicit is not None and explicit.null_count < len(explicit):
+        # rows blank in the columns read: blank only when blank in the whole file
+        known = pc.is_valid(explicit).to_numpy(zero_copy_only=False)
+        blank = np.where(known, pc.fill_null(explicit, False).to_numpy(
+            zero_copy_only=False), blank)
+    table.drop(blank)
     return table
+
+
+def _blank_in(tab: pa.Table) -> bool:
+    """Whether some row is empty in every column of ``tab``."""
+    if not tab.num_columns or not tab.num_rows:
+        return False
+    blank = None
+    for col in tab.columns:
+        if col.type == pa.string():
+            e = pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(col)), 0)
+        else:
+            e = pc.is_null(col)
+        blank = e if blank is None else pc.and_(blank, e)
+        if not pc.any(blank).as_py():
+            return False
+    return True
 
 
 def _read_sheet(path: Path, sheet: str | int, header_row: int, skip_after_header: int

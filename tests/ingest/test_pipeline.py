@@ -124,9 +124,14 @@ def _same(a, b):
 def test_batch_of_one_header_equals_file_by_file(tmp_path, ingest, monkeypatch):
     """Files converted in one pass give exactly what reading them one by one gives:
     tables, reports (rows, skipped, dates), warnings, the later export winning."""
-    paths = _mbs_files(tmp_path / "in")
+    paths = _mbs_files(tmp_path / "in", rows=600)  # more than the 64 KB head
     # blank lines in one file, and a later export of some of the first file's posts
     paths[1].write_text(paths[1].read_text().replace("\n", "\n\n", 3))
+    third = _rows(paths[2])
+    third[550][third[0].index("Reach")] = "1,234"  # text in a count column past the head
+    third[551][third[0].index("Post ID")] = ""  # blank in the columns read, not in the file
+    third[551][third[0].index("Publish time")] = ""
+    _write(paths[2], third)
     rows = _rows(paths[0])[:6]
     for r in rows[1:]:
         r[rows[0].index("Likes")] = "9999"
@@ -138,8 +143,15 @@ def test_batch_of_one_header_equals_file_by_file(tmp_path, ingest, monkeypatch):
     real = pipeline._read_batch
     monkeypatch.setattr(pipeline, "_read_batch",
                         lambda *a: calls.append(real(*a)) or calls[-1])
+    with pytest.raises(ExportError, match="row 552: column 'post_id'"):
+        ingest(*paths, tz="Europe/Berlin")
+    assert calls and calls[0] is None  # the batch gave way to file by file
+    third[551] = [""] * len(third[0])  # now a truly blank row: skipped
+    _write(paths[2], third)
+    calls.clear()
     batch = ingest(*paths, tz="Europe/Berlin")
     assert calls and calls[0] is not None  # the batch path was taken
+    assert batch.files[2].rows_skipped == 1
     assert batch.files[1].rows_skipped == 3 and "appeared in more than one" in batch.warnings[-1]
     _per_file(monkeypatch)
     _same(batch, ingest(*paths, tz="Europe/Berlin"))
@@ -148,11 +160,11 @@ def test_batch_of_one_header_equals_file_by_file(tmp_path, ingest, monkeypatch):
 def test_batch_with_a_bad_value_names_its_file_and_row(tmp_path, ingest, monkeypatch):
     paths = _mbs_files(tmp_path / "in")
     rows = _rows(paths[2])
-    rows[4][rows[0].index("Shares")] = "lots"
+    rows[4][rows[0].index("Shares")] = "0x1F"  # Arrow's integer parser would take it
     _write(paths[2], rows)
     with pytest.raises(ExportError) as e:
         ingest(*paths)
-    assert (e.value.row, e.value.column, e.value.value) == (5, "Shares", "lots")
+    assert (e.value.row, e.value.column, e.value.value) == (5, "Shares", "0x1F")
     assert paths[2].name in str(e.value)
     batch = ingest(*paths, collect_errors=True)
     assert len(batch.errors) == 1 and paths[2].name in batch.errors[0]
