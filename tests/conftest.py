@@ -20,7 +20,10 @@ DEMO_SLUGS = ("kahve-kosesi", "nordwind-shop", "ledgerline")
 
 @pytest.fixture(autouse=True)
 def _close_figures():
-    yield
+    """Figures closed and matplotlib settings restored after each test, so that a test
+    that applies the report theme (titles on the left, ...) cannot change the next one."""
+    with matplotlib.rc_context():
+        yield
     plt.close("all")
 
 
