@@ -78,7 +78,9 @@ def presence(config: ClientConfig, tables: dict[str, pd.DataFrame],
     daily = tables.get("account_daily", pd.DataFrame(columns=["platform", "date"]))
     as_of = pd.Timestamp(as_of) if as_of is not None else data_end(tables)
     configured = dict(config.platforms)
-    found = set(posts["platform"].dropna()) | set(daily["platform"].dropna())
+    # distinct values and the two columns read, not a million rows iterated or taken
+    found = set(posts["platform"].dropna().unique()) | set(daily["platform"].dropna().unique())
+    posts, daily = posts[["platform", "published_at"]], daily[["platform", "date"]]
     rows = []
     for plat in sorted(set(configured) | found):
         p = posts[posts["platform"] == plat]
@@ -387,14 +389,19 @@ class MonthlyTrend:
 def monthly_trend(posts: pd.DataFrame, basis: str = "reach", n_boot: int = 500,
                   seed: int = 0, min_posts: int = 3) -> MonthlyTrend:
     """Monthly rate per platform and a log-linear trend fitted to the posts (negative
-    binomial with log exposure, month index as regressor, HC1 errors)."""
+    binomial with log exposure, month index as regressor, HC1 errors; above
+    ``metrics.LARGE_N`` posts a platform's posts are summed per month and the trend is a
+    quasi-Poisson fit with HC1 errors)."""
     from smm_nb.analysis.metrics import engagement_rates
 
     rates = engagement_rates(posts, by=("platform", "month"), bases=(basis,),
                              statistics=("ratio",), n_boot=n_boot, seed=seed).frame
     rates = rates[rates["n"] >= min_posts]
     slopes = []
-    for plat, g in posts.groupby("platform", sort=True):
+    # only the columns read: sub-frames of the whole prepared table (text included) cost
+    # more to take than the fits on a large client
+    cols = list(dict.fromkeys(["platform", "month", "engagements_public", ER_BASES[basis]]))
+    for plat, g in posts[cols].groupby("platform", sort=True):
         num = pd.to_numeric(g["engagements_public"]).astype("float64").to_numpy(na_value=np.nan)
         den = pd.to_numeric(g[ER_BASES[basis]]).astype("float64").to_numpy(na_value=np.nan)
         ok = np.isfinite(num) & np.isfinite(den) & (den > 0)
@@ -421,9 +428,15 @@ def _log_slope(num: np.ndarray, den: np.ndarray, x: np.ndarray) -> tuple[float, 
 
     import statsmodels.api as sm
 
-    from smm_nb.analysis.metrics import fit_nb2
+    from smm_nb.analysis.metrics import LARGE_N, fit_nb2, fit_poisson_cells
 
     X = sm.add_constant(x)
+    if len(num) > LARGE_N:
+        # a large client: posts summed per month (the design's cells), quasi-Poisson
+        # with robust errors; the NB2 likelihood needs every post (seconds per platform)
+        res = fit_poisson_cells(num, den, X)
+        ci = np.asarray(res.conf_int())[1]
+        return float(res.params[1]), float(ci[0]), float(ci[1])
     res = fit_nb2(num, X, np.log(den))
     if res is None:
         with warnings.catch_warnings():

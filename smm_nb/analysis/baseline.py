@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from smm_nb.analysis.metrics import LARGE_N, _median_interval, bootstrap_rates
 from smm_nb.analysis.prepare import ER_DEFINITION
 from smm_nb.model.config import ClientConfig
 
@@ -96,6 +97,10 @@ def bootstrap_median(x: np.ndarray, n_boot: int = N_BOOT, seed: int = 0, block: 
     n = x.size
     if n < 2:
         return float("nan"), float("nan")
+    if (block <= 1 or n <= block) and n > LARGE_N:
+        # a large client: the bootstrap distribution of the median exactly (binomial),
+        # not an (n_boot, n) resample of tens of thousands of posts
+        return _median_interval(np.sort(x), level)
     rng = np.random.default_rng(seed)
     if block <= 1 or n <= block:
         idx = rng.integers(0, n, size=(n_boot, n))
@@ -309,13 +314,17 @@ def _pooled(plat, g, basis, n_boot, seed):
         return _row(plat, metric, int(num.size), np.nan,
                     f"insufficient data: {num.size} posts in the launch window "
                     f"(at least {MIN_POSTS} needed)", text)
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, num.size, size=(n_boot, num.size))
-    boot = num[idx].sum(axis=1) / den[idx].sum(axis=1)
+    if num.size > LARGE_N:  # a large client: the bootstrap's large-sample interval
+        est = bootstrap_rates(num, den, ("ratio",), n_boot, seed)["ratio"]
+        low, high = est.low, est.high
+    else:
+        rng = np.random.default_rng(seed)
+        idx = rng.integers(0, num.size, size=(n_boot, num.size))
+        boot = num[idx].sum(axis=1) / den[idx].sum(axis=1)
+        low, high = float(np.quantile(boot, 0.025)), float(np.quantile(boot, 0.975))
     return {"platform": plat, "metric": metric, "n": int(num.size),
             "value": float(num.sum() / den.sum()), "q1": np.nan, "q3": np.nan,
-            "low": float(np.quantile(boot, 0.025)), "high": float(np.quantile(boot, 0.975)),
-            "basis": text, "note": ""}
+            "low": low, "high": high, "basis": text, "note": ""}
 
 
 # --------------------------------------------------------------------------- setup

@@ -11,7 +11,10 @@ statistics:
 Every estimate carries a seeded percentile-bootstrap 95% interval (posts resampled with
 replacement). The bootstrap is vectorised: one ``(n_boot, n)`` matrix of indices drawn
 once per group and basis, reused for every statistic; the median is taken in index space
-of the sorted rates, so it costs an integer partition rather than a float gather.
+of the sorted rates, so it costs an integer partition rather than a float gather. Groups
+of more than ``LARGE_N`` posts (a warehouse client's million posts) take the bootstrap's
+large-sample distribution instead: the median's exact bootstrap percentiles (binomial),
+normal intervals with the bootstrap variance for the mean and the ratio of sums.
 
 :func:`rate_ratios` compares groups of posts (formats, categories, paid vs organic) as a
 rate ratio from a negative binomial regression of engagements with ``log(denominator)``
@@ -89,11 +92,72 @@ class Estimate:
     n: int
 
 
+#: Above this many posts in one group the intervals are computed from the bootstrap's
+#: large-sample distribution instead of by resampling: a (n_boot, n) index matrix of a
+#: million posts would take gigabytes and minutes, and at this size the two agree
+#: within the resampling's own Monte-Carlo error (tests/analysis/test_metrics.py).
+LARGE_N = 2_000
+
+
+def _median_interval(sorted_values: np.ndarray, level: float) -> tuple[float, float]:
+    """Percentile interval of the bootstrap distribution of the median, exactly, without
+    resampling: the resample's ``m``-th smallest value is at most ``x_(k)`` when at least
+    ``m`` of ``n`` draws fall on ``x_(1..k)``, a Binomial(n, k/n) event. For an even ``n``
+    the two middle order statistics' quantiles are averaged (they differ by less than
+    the gap between neighbouring values)."""
+    from scipy.stats import binom
+
+    n = len(sorted_values)
+    a = (1 - level) / 2
+    # the median's resampled rank stays within a few sqrt(n) of the middle
+    width = int(8 * np.sqrt(n)) + 2
+    k = np.arange(max(1, n // 2 - width), min(n, n // 2 + width) + 1)
+    middles = [(n + 1) // 2] if n % 2 else [n // 2, n // 2 + 1]
+    lo = hi = 0.0
+    for m in middles:
+        cdf = binom.sf(m - 1, n, k / n)  # P(resampled median <= x_(k))
+        lo += sorted_values[k[min(np.searchsorted(cdf, a), len(k) - 1)] - 1]
+        hi += sorted_values[k[min(np.searchsorted(cdf, 1 - a), len(k) - 1)] - 1]
+    return float(lo / len(middles)), float(hi / len(middles))
+
+
+def _large_sample(rates: np.ndarray, num: np.ndarray, den: np.ndarray, statistics,
+                  level: float) -> dict[str, Estimate]:
+    """The bootstrap's intervals for a large group (``rates`` sorted): the median's exact
+    bootstrap percentiles, and for the mean and the ratio of sums the normal interval
+    with the bootstrap's own variance (plug-in; linearised for the ratio)."""
+    from scipy.stats import norm
+
+    n = len(rates)
+    z = float(norm.ppf(1 - (1 - level) / 2))
+    out: dict[str, Estimate] = {}
+    for s in statistics:
+        if s == "median":
+            value = float(np.median(rates))
+            low, high = _median_interval(rates, level)
+        elif s == "mean":
+            value = float(rates.mean())
+            se = float(rates.std()) / np.sqrt(n)
+            low, high = value - z * se, value + z * se
+        elif s == "ratio":
+            total = den.sum()
+            value = float(num.sum() / total)
+            se = float(np.sqrt(np.sum((num - value * den) ** 2)) / total)
+            low, high = value - z * se, value + z * se
+        else:
+            raise AnalysisError(f"statistic {s!r} is not one of {', '.join(STATISTICS)}")
+        out[s] = Estimate(value, low, high, n)
+    return out
+
+
 def bootstrap_rates(num: np.ndarray, den: np.ndarray, statistics=("median", "ratio"),
                     n_boot: int = 2000, rng: np.random.Generator | int | None = 0,
                     level: float = LEVEL) -> dict[str, Estimate]:
     """Point estimate and percentile-bootstrap interval of each statistic of
     ``num / den`` over posts (posts with a missing or non-positive ``den`` are left out).
+
+    Groups of more than :data:`LARGE_N` posts get the bootstrap's large-sample intervals
+    (:func:`_large_sample`) instead of resampling; ``rng`` is then not used.
     """
     rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
     num = np.asarray(num, dtype="float64")
@@ -105,6 +169,8 @@ def bootstrap_rates(num: np.ndarray, den: np.ndarray, statistics=("median", "rat
     if n == 0:
         return {s: Estimate(np.nan, np.nan, np.nan, 0) for s in statistics}
     rates = num / den
+    if n > LARGE_N:
+        return _large_sample(np.sort(rates), num, den, statistics, level)
     order = np.argsort(rates, kind="stable")
     rates, num, den = rates[order], num[order], den[order]
     idx = _indices(rng, n, n_boot) if n >= 2 else None
@@ -318,15 +384,21 @@ def fit_rate_model(counts: np.ndarray, exposure: np.ndarray, levels: pd.Series,
     names in design order (columns 1..k), method)."""
     import statsmodels.api as sm
 
-    cats = [reference] + sorted(set(levels) - {reference})
+    # distinct values first: iterating a long (Arrow-backed) column in Python is slow
+    cats = [reference] + sorted(set(pd.unique(np.asarray(levels, dtype=object))) - {reference})
     dummies = pd.get_dummies(pd.Categorical(levels, categories=cats), drop_first=True,
                              dtype=float)
     parts = [dummies.to_numpy()]
     if covariates is not None and covariates.shape[1]:
-        cov = pd.get_dummies(covariates.astype("string").fillna("none").astype(object),
-                             drop_first=True, dtype=float).to_numpy()
+        cov = pd.get_dummies(covariates.astype("string").fillna("none").astype(
+            "category"), drop_first=True, dtype=float).to_numpy()
         parts.append(cov)
     X = sm.add_constant(np.column_stack(parts), has_constant="add")
+    if len(counts) > LARGE_N:
+        res = fit_poisson_cells(counts, exposure, X)
+        method = (f"Poisson quasi-likelihood on {len(counts):,} posts summed per design cell, "
+                  "log exposure offset, HC1 (large data)")
+        return res, list(dummies.columns), method
     offset = np.log(exposure)
     res = fit_nb2(counts, X, offset)
     if res is not None:
@@ -338,6 +410,65 @@ def fit_rate_model(counts: np.ndarray, exposure: np.ndarray, levels: pd.Series,
                 cov_type="HC1")
         method = "Poisson GLM, log exposure offset, HC1 (negative binomial did not fit)"
     return res, list(dummies.columns), method
+
+
+@dataclass(frozen=True)
+class CellFit:
+    """The parts of a statsmodels result that :func:`rate_ratios` reads."""
+
+    params: np.ndarray
+    bse: np.ndarray
+    pvalues: np.ndarray
+    nobs: int
+
+    def conf_int(self, alpha: float = 0.05) -> np.ndarray:
+        from scipy.stats import norm
+
+        z = norm.ppf(1 - alpha / 2)
+        return np.column_stack([self.params - z * self.bse, self.params + z * self.bse])
+
+
+def fit_poisson_cells(counts: np.ndarray, exposure: np.ndarray, X: np.ndarray) -> CellFit:
+    """Poisson regression of per-post ``counts`` on a design of dummies ``X`` with
+    ``log(exposure)`` offset and HC1 (robust, over-dispersion-proof) errors, computed
+    from sums per design cell: the same estimates and errors as
+    ``sm.GLM(counts, X, Poisson, offset=log(exposure)).fit(cov_type="HC1")`` on the
+    posts, without a row-level fit.
+
+    With a design of dummies every post of a cell shares ``x``: the score equations only
+    see the cell's sums of counts and exposure, and each cell's contribution to the
+    robust "meat" is ``x x' sum((y - m e)^2)``, expanded into sums of ``y^2``, ``y e`` and
+    ``e^2``. A negative binomial likelihood has no such sums, hence quasi-Poisson here.
+    """
+    import statsmodels.api as sm
+    from scipy.stats import norm
+
+    y = np.asarray(counts, dtype=float)
+    e = np.asarray(exposure, dtype=float)
+    X = np.asarray(X, dtype=float)
+    # rows of X to cell numbers by hashing (np.unique(axis=0) sorts a void view: slow)
+    inv = pd.DataFrame(X).groupby(list(range(X.shape[1])), sort=False).ngroup().to_numpy()
+    size = int(inv.max()) + 1
+    cells = X[np.unique(inv, return_index=True)[1]]
+
+    def total(v):
+        return np.bincount(inv, weights=v, minlength=size)
+
+    Y, E = total(y), total(e)
+    YY, YE, EE = total(y * y), total(y * e), total(e * e)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        beta = np.asarray(sm.GLM(Y, cells, family=sm.families.Poisson(),
+                                 offset=np.log(E)).fit().params)
+    m = np.exp(cells @ beta)                      # rate per unit of exposure in each cell
+    bread = (cells * (m * E)[:, None]).T @ cells
+    meat = (cells * (YY - 2 * m * YE + m * m * EE)[:, None]).T @ cells
+    inv_bread = np.linalg.inv(bread)
+    n, k = len(y), X.shape[1]
+    cov = inv_bread @ meat @ inv_bread * n / (n - k)
+    bse = np.sqrt(np.diag(cov))
+    p = 2 * norm.sf(np.abs(beta / bse))
+    return CellFit(beta, bse, p, n)
 
 
 def _nb2_start(counts: np.ndarray, X: np.ndarray, offset: np.ndarray) -> np.ndarray | None:

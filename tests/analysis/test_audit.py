@@ -96,3 +96,21 @@ def test_monthly_trend_recovers_a_planted_slope(rng):
     s = tr.slopes.iloc[0]
     assert s["low"] <= 0.03 <= s["high"]
     assert len(tr.frame) == 12
+
+
+def test_trend_of_a_large_platform_is_the_monthly_quasi_poisson_slope(monkeypatch):
+    import statsmodels.api as sm
+
+    from smm_nb.analysis import metrics as M
+
+    rng = np.random.default_rng(2)
+    x = rng.integers(0, 12, 3000).astype(float)
+    den = rng.gamma(2, 300, 3000) + 1
+    num = rng.negative_binomial(2, 2 / (2 + den * 0.03 * 1.02 ** x)).astype(float)
+    monkeypatch.setattr(M, "LARGE_N", 1000)
+    slope, lo, hi = A._log_slope(num, den, x)
+    ref = sm.GLM(num, sm.add_constant(x), family=sm.families.Poisson(),
+                 offset=np.log(den)).fit(cov_type="HC0")
+    assert slope == pytest.approx(ref.params[1], rel=1e-8)
+    assert (hi - lo) / 2 == pytest.approx(1.959964 * ref.bse[1], rel=1e-3)
+    assert lo < np.log(1.02) < hi

@@ -99,3 +99,15 @@ def test_client_without_posts_or_daily_data_says_so():
     assert plan_tests(posts, "er_reach").summary_frame().empty
     its = interrupted_time_series(ACCOUNT_DAILY.empty(), cfg)
     assert its.effects == () and "No daily account data" in its_sentences(its)[0]
+
+
+def test_large_launch_windows_get_the_exact_bootstrap_median_interval(monkeypatch):
+    from smm_nb.analysis import baseline as Bm
+
+    x = np.random.default_rng(4).gamma(1.5, 100, Bm.LARGE_N + 1)
+    fast = Bm.bootstrap_median(x, 2000, seed=0)
+    monkeypatch.setattr(Bm, "LARGE_N", 10**9)
+    boots = np.array([Bm.bootstrap_median(x, 2000, seed=s) for s in range(4)])
+    width = boots[0, 1] - boots[0, 0]
+    for side in (0, 1):
+        assert abs(fast[side] - boots[:, side].mean()) <= 3 * boots[:, side].std() + 0.03 * width

@@ -134,3 +134,64 @@ def test_planted_reel_lift_recovered(demo_data_dir):
     posts = prepare_posts(ws.posts, ws.account_daily, ws.config)
     reel = M.rate_ratios(posts, by="format", basis="reach").get("instagram", "reel")
     assert reel["low"] <= PLANTED["format_er_lift"]["ratio"] <= reel["high"]
+
+
+def test_large_groups_get_the_bootstraps_large_sample_interval(monkeypatch):
+    """Above LARGE_N posts the intervals come without resampling; they must agree with
+    the resampled percentile bootstrap within its Monte-Carlo spread."""
+    rng = np.random.default_rng(3)
+    n = M.LARGE_N + 1  # the smallest large group: where the two differ most
+    den = rng.gamma(2, 500, n).round() + 1
+    num = rng.negative_binomial(2, 2 / (2 + den * 0.04)).astype(float)
+    stats = ("median", "mean", "ratio")
+    fast = M.bootstrap_rates(num, den, stats, n_boot=2000, rng=1)
+    monkeypatch.setattr(M, "LARGE_N", 10**9)
+    boots = [M.bootstrap_rates(num, den, stats, n_boot=2000, rng=s) for s in range(4)]
+    for s in stats:
+        assert fast[s].value == boots[0][s].value and fast[s].n == n
+        width = boots[0][s].high - boots[0][s].low
+        for side in ("low", "high"):
+            mc = np.array([getattr(b[s], side) for b in boots])
+            # within the spread of the resampled bounds (+ 3% of the interval's width)
+            assert abs(getattr(fast[s], side) - mc.mean()) <= 3 * mc.std() + 0.03 * width, \
+                (s, side, getattr(fast[s], side), mc)
+
+
+def test_poisson_cells_equal_a_row_level_glm():
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(0)
+    n = 3000
+    lev = rng.choice(["image", "reel", "video"], n)
+    cov = rng.choice(["a", "b"], n)
+    e = rng.gamma(2, 300, n) + 1
+    mu = e * 0.04 * np.where(lev == "reel", 1.6, 1.0) * np.where(cov == "b", 0.8, 1)
+    y = rng.negative_binomial(2, 2 / (2 + mu)).astype(float)
+    dummies = pd.get_dummies(pd.Categorical(lev, ["image", "reel", "video"]), drop_first=True,
+                             dtype=float).to_numpy()
+    X = sm.add_constant(np.column_stack([dummies, (cov == "b").astype(float)]))
+    ref = sm.GLM(y, X, family=sm.families.Poisson(), offset=np.log(e)).fit(cov_type="HC0")
+    fit = M.fit_poisson_cells(y, e, X)
+    np.testing.assert_allclose(fit.params, ref.params, rtol=1e-8)
+    # HC1 = HC0 x n / (n - k) (statsmodels' GLM leaves the factor out)
+    np.testing.assert_allclose(fit.bse * np.sqrt((n - 4) / n), ref.bse, rtol=1e-8)
+    z = fit.params / fit.bse
+    assert np.all(fit.pvalues[np.abs(z) > 3] < 0.003)
+
+
+def test_rate_ratios_of_a_large_platform_use_summed_cells(monkeypatch):
+    rng = np.random.default_rng(1)
+    n = 4000
+    fmt = rng.choice(["image", "reel"], n)
+    reach = rng.gamma(2, 400, n).round() + 1
+    mu = reach * 0.03 * np.where(fmt == "reel", 1.6, 1.0)
+    posts = pd.DataFrame({"platform": "instagram", "format": fmt,
+                          "engagements_public": rng.negative_binomial(3, 3 / (3 + mu)),
+                          "reach": reach})
+    monkeypatch.setattr(M, "LARGE_N", 1000)
+    rr = M.rate_ratios(posts, by="format", basis="reach").frame.iloc[0]
+    assert rr["level"] == "reel" and rr["method"].startswith("Poisson quasi-likelihood")
+    assert rr["low"] < 1.6 < rr["high"] and rr["high"] / rr["low"] < 1.25
+    sums = posts.groupby("format")[["engagements_public", "reach"]].sum()
+    rates = sums["engagements_public"] / sums["reach"]
+    assert rr["rate_ratio"] == pytest.approx(rates["reel"] / rates["image"], rel=1e-9)
