@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from functools import cached_property
 from pathlib import Path
 
@@ -164,19 +165,44 @@ class Workspace:
         return result.tables
 
     def _write_cache(self, cache: Path, result) -> None:
+        """Write the tables to ``cache`` atomically (a temporary folder renamed into place).
+
+        Several processes may build the same client's cache at once (notebooks opened
+        side by side, kernels started without the batch runner): the first rename wins,
+        the others drop their copy; another process's temporary folder is left alone
+        unless it is an hour old (a killed writer)."""
         try:
             self.cache_root.mkdir(parents=True, exist_ok=True)
+            if (cache / "complete").is_file():
+                return  # another process finished it meanwhile
             tmp = Path(tempfile.mkdtemp(dir=self.cache_root, prefix=".tmp-"))
             for name, df in result.tables.items():
                 df.to_parquet(tmp / f"{name}.parquet", index=False)
             (tmp / "warnings.json").write_text(json.dumps(result.warnings))
             (tmp / "complete").write_text("ok")
-            for old in self.cache_root.iterdir():
-                if old != tmp and old.is_dir():
-                    shutil.rmtree(old, ignore_errors=True)
-            tmp.rename(cache)
+            if cache.is_dir() and not (cache / "complete").is_file():
+                shutil.rmtree(cache, ignore_errors=True)  # damaged: never renamed complete
+            try:
+                tmp.rename(cache)
+            except OSError:  # another process renamed its copy first
+                shutil.rmtree(tmp, ignore_errors=True)
+                return
+            self._prune_cache(keep=cache)
         except OSError:
             pass  # a read-only data folder still works, just without a cache
+
+    def _prune_cache(self, keep: Path, tmp_max_age: float = 3600.0) -> None:
+        """Remove caches of earlier inputs and abandoned temporary folders."""
+        now = time.time()
+        for old in self.cache_root.iterdir():
+            if old == keep or not old.is_dir():
+                continue
+            try:
+                if old.name.startswith(".tmp-") and now - old.stat().st_mtime < tmp_max_age:
+                    continue  # being written by another process
+            except OSError:
+                continue
+            shutil.rmtree(old, ignore_errors=True)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         if self._tables is None:

@@ -110,3 +110,24 @@ def test_export_digests_are_remembered_by_stat_and_redone_on_change(data_dir, mo
     again = load_client("nordwind-shop", data_dir).export_digests()
     assert calls == [target] and again["spend.csv"] != first["spend.csv"]
     assert load_client("nordwind-shop", data_dir).inputs_digest() != digest
+
+
+def test_cache_build_leaves_other_writers_alone_and_replaces_a_damaged_cache(data_dir):
+    import os
+    import time
+
+    ws = Workspace("ledgerline", data_dir)
+    ws.cache_root.mkdir(parents=True)
+    writing = ws.cache_root / ".tmp-other-process"  # another process writing right now
+    writing.mkdir()
+    abandoned = ws.cache_root / ".tmp-killed-writer"
+    abandoned.mkdir()
+    os.utime(abandoned, (time.time() - 7200,) * 2)
+    damaged = ws.cache_root / ws.inputs_digest()  # a folder never completed
+    damaged.mkdir()
+    (damaged / "posts.parquet").write_text("half")
+
+    n = len(ws.posts)
+    assert (damaged / "complete").is_file()
+    assert writing.is_dir() and not abandoned.exists()
+    assert len(Workspace("ledgerline", data_dir).posts) == n  # read back from the cache
