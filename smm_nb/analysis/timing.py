@@ -226,47 +226,69 @@ def post_timing(posts_prepared: pd.DataFrame, basis: str = "reach", min_posts: i
         as a best window.
     """
     den_col = _check(posts_prepared, basis)
-    df = pd.DataFrame({
-        "platform": posts_prepared["platform"].astype("string").to_numpy(dtype=object),
-        "weekday": posts_prepared["weekday"].to_numpy(dtype="int64"),
-        "hour_block": posts_prepared["hour_block"].astype("string").to_numpy(dtype=object),
-        "e": pd.to_numeric(posts_prepared["engagements_public"]).astype("float64")
-        .to_numpy(na_value=np.nan),
-        "d": pd.to_numeric(posts_prepared[den_col]).astype("float64").to_numpy(na_value=np.nan),
-    })
-    df = df[np.isfinite(df["e"]) & np.isfinite(df["d"]) & (df["d"] > 0)]
-    platforms = sorted(df["platform"].unique())
-    grid = pd.MultiIndex.from_product([platforms, range(7), BLOCKS],
-                                      names=["platform", "weekday", "hour_block"])
-    df["d2"] = df["d"] ** 2
-    g = df.groupby(["platform", "weekday", "hour_block"])
-    agg = pd.DataFrame({"n": g.size(), "engagements": g["e"].sum(), "denominator": g["d"].sum(),
-                        "d2": g["d2"].sum()}).reindex(grid)
-    agg["n"] = agg["n"].fillna(0).astype("int64")
-    agg[["engagements", "denominator", "d2"]] = agg[["engagements", "denominator", "d2"]].fillna(0.0)
-    cells = agg.reset_index()
+    # Everything per post is done on integer codes and np.bincount: the cell of a post is
+    # (platform, weekday, block) -> one number, so a million posts need no string
+    # group-bys, merges or maps (same sums as the pandas group-bys, in the same grid).
+    e = pd.to_numeric(posts_prepared["engagements_public"]).astype("float64") \
+        .to_numpy(na_value=np.nan)
+    d = pd.to_numeric(posts_prepared[den_col]).astype("float64").to_numpy(na_value=np.nan)
+    wd = posts_prepared["weekday"].to_numpy(dtype="int64")
+    plat_s = posts_prepared["platform"].astype("string")
+    ok = np.isfinite(e) & np.isfinite(d) & (d > 0)
+    platforms = sorted(plat_s[ok].dropna().unique())
+    pc = pd.Categorical(plat_s, categories=platforms).codes.astype(np.int64)
+    bc = pd.Categorical(posts_prepared["hour_block"].astype("string"),
+                        categories=list(BLOCKS)).codes.astype(np.int64)
+    ok &= (pc >= 0) & (bc >= 0) & (wd >= 0) & (wd < 7)
+    e, d, wd, pc, bc = e[ok], d[ok], wd[ok], pc[ok], bc[ok]
+    nb, npl = len(BLOCKS), len(platforms)
+    cell = (pc * 7 + wd) * nb + bc
+    size = npl * 7 * nb
+
+    def per_cell(w=None):
+        return np.bincount(cell, weights=w, minlength=size)
+
+    n_c = per_cell().astype("int64")
+    cells = pd.DataFrame({
+        "platform": pd.Series(np.repeat(np.asarray(platforms, dtype=object), 7 * nb),
+                              dtype="str"),
+        "weekday": np.tile(np.repeat(np.arange(7, dtype="int64"), nb), npl),
+        "hour_block": pd.Series(np.tile(np.asarray(BLOCKS, dtype=object), npl * 7),
+                                dtype="str"),
+        "n": n_c, "engagements": per_cell(e), "denominator": per_cell(d),
+        "d2": per_cell(d * d)})
     with np.errstate(divide="ignore", invalid="ignore"):
         cells["rate"] = cells["engagements"] / cells["denominator"]
 
     # Platform rate and pooled squared CV of per-post rates around their cell rate.
-    df = df.merge(cells[["platform", "weekday", "hour_block", "rate", "n"]],
-                  on=["platform", "weekday", "hour_block"])
-    df["res2"] = (df["e"] - df["rate"] * df["d"]) ** 2
-    df["exp2"] = (df["rate"] * df["d"]) ** 2 * (df["n"] - 1) / df["n"]
-    multi = df[(df["n"] >= 2) & (df["rate"] > 0)]
-    pg = df.groupby("platform")
-    plat = pd.DataFrame({"n": pg.size(), "engagements": pg["e"].sum(),
-                         "denominator": pg["d"].sum()})
-    plat["rate"] = plat["engagements"] / plat["denominator"]
-    mg = multi.groupby("platform")
-    kappa = (mg["res2"].sum() / mg["exp2"].sum()).reindex(plat.index)
+    rate_c = cells["rate"].to_numpy()
+    rate, n = rate_c[cell], n_c[cell]
+    res2 = (e - rate * d) ** 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        exp2 = (rate * d) ** 2 * (n - 1) / n
+    multi = (n >= 2) & (rate > 0)
+
+    def per_plat(w=None, rows=None):
+        k = pc if rows is None else pc[rows]
+        w = w if rows is None or w is None else w[rows]
+        return np.bincount(k, weights=w, minlength=npl)
+
+    plat = pd.DataFrame({"n": per_plat().astype("int64"), "engagements": per_plat(e),
+                         "denominator": per_plat(d)},
+                        index=pd.Index(platforms, dtype="str", name="platform"))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        plat["rate"] = plat["engagements"] / plat["denominator"]
+        kappa = per_plat(res2, multi) / per_plat(exp2, multi)
+        kappa = np.where(per_plat(None, multi) > 0, kappa, np.nan)
     # Without any cell of two posts fall back on one post per cell around the platform
     # rate: wider, but still an honest variance.
-    expected = df["d"] * df["platform"].map(plat["rate"]).astype("float64")
-    fb = pd.DataFrame({"platform": df["platform"], "r2": (df["e"] - expected) ** 2,
-                       "x2": expected ** 2}).groupby("platform")[["r2", "x2"]].sum()
-    fallback = (fb["r2"] / fb["x2"].clip(lower=1e-12)).reindex(plat.index)
-    plat["kappa"] = kappa.fillna(fallback).astype(float)
+    expected = d * plat["rate"].to_numpy()[pc]
+    fallback = per_plat((e - expected) ** 2) / np.clip(per_plat(expected ** 2), 1e-12, None)
+    plat["kappa"] = np.where(np.isnan(kappa), fallback, kappa).astype(float)
+    present = plat["n"].to_numpy() > 0
+    plat_all = plat
+    rows = {"e": e, "d": d, "weekday": wd, "block": bc, "platform": pc}
+    plat = plat[present]
 
     cells = cells.merge(plat[["rate", "kappa"]].rename(columns={"rate": "platform_rate"}),
                         left_on="platform", right_index=True, how="left")
@@ -298,23 +320,32 @@ def post_timing(posts_prepared: pd.DataFrame, basis: str = "reach", min_posts: i
     cells["status"] = np.where(cells["n"] >= min_posts, OK, INSUFFICIENT)
     cells = cells.drop(columns=["d2"])
 
-    pooled = _pooled(df, plat, min_posts)
+    pooled = _pooled(rows, plat_all, min_posts)
     return TimingResult(cells=cells, platforms=plat.reset_index(names="platform"),
                         pooled=pooled, basis=basis, min_posts=min_posts,
                         definition=basis_label(basis))
 
 
-def _pooled(df: pd.DataFrame, plat: pd.DataFrame, min_posts: int) -> pd.DataFrame:
-    """Observed over expected engagements per weekday x hour block, across platforms."""
-    d = df.copy()
-    d["expected"] = d["d"] * d["platform"].map(plat["rate"])
-    d["exp_var"] = d["platform"].map(plat["kappa"]) * d["expected"] ** 2
-    g = d.groupby(["weekday", "hour_block"])
-    grid = pd.MultiIndex.from_product([range(7), BLOCKS], names=["weekday", "hour_block"])
-    out = pd.DataFrame({"n": g.size(), "observed": g["e"].sum(), "expected": g["expected"].sum(),
-                        "var": g["exp_var"].sum()}).reindex(grid)
-    out["n"] = out["n"].fillna(0).astype("int64")
-    out = out.reset_index()
+def _pooled(rows: dict, plat: pd.DataFrame, min_posts: int) -> pd.DataFrame:
+    """Observed over expected engagements per weekday x hour block, across platforms
+    (``rows``: per-post arrays with platform codes into ``plat``'s rows)."""
+    nb = len(BLOCKS)
+    expected = rows["d"] * plat["rate"].to_numpy()[rows["platform"]]
+    exp_var = plat["kappa"].to_numpy()[rows["platform"]] * expected ** 2
+    cell = rows["weekday"] * nb + rows["block"]
+
+    def per_cell(w=None):
+        return np.bincount(cell, weights=w, minlength=7 * nb)
+
+    n = per_cell().astype("int64")
+    empty = n == 0  # as the group-by left them: no sums at all
+    out = pd.DataFrame({
+        "weekday": np.repeat(np.arange(7, dtype="int64"), nb),
+        "hour_block": pd.Series(np.tile(np.asarray(BLOCKS, dtype=object), 7), dtype="str"),
+        "n": n,
+        "observed": np.where(empty, np.nan, per_cell(rows["e"])),
+        "expected": np.where(empty, np.nan, per_cell(expected)),
+        "var": np.where(empty, np.nan, per_cell(exp_var))})
     with np.errstate(divide="ignore", invalid="ignore"):
         out["lift"] = out["observed"] / out["expected"]
         s2 = (out["var"] / out["expected"] ** 2).where(out["lift"] > 0)
