@@ -21,7 +21,7 @@ from smm_nb.errors import ExportError
 from smm_nb.ingest.base import (AdapterOutput, BatchOutput, FileProbe, IngestContext,
                                 register)
 from smm_nb.ingest.readers import (RawTable, frame, has_columns, hashtags, header_cells,
-                                   map_columns, normalize, probe_header, probe_lines,
+                                   map_columns, map_text, normalize, probe_header, probe_lines,
                                    read_table, read_tables, text, to_count, to_date)
 
 META_TZ = "America/Los_Angeles"
@@ -98,7 +98,7 @@ class MetaBusinessSuiteContent:
                 else "facebook"
         cols = map_columns(t, CONTENT_SPEC, kinds=CONTENT_KINDS, export_tz=META_TZ,
                            client_tz=ctx.timezone)
-        fmt = types.map(POST_TYPE).astype("string")
+        fmt = map_text(types, POST_TYPE)
         unknown = types.notna() & fmt.isna()
         if unknown.any():
             raise t.fail(t.find("Post type"), int(unknown.to_numpy().nonzero()[0][0]),

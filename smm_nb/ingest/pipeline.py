@@ -327,10 +327,27 @@ def _sorted_deduped(df: pd.DataFrame, key: list[str], sort_cols: list[str],
     for c in df.columns:
         col = df[c]
         arr = _arrow_of(col)
-        # Arrow's take on one chunk, not on the many chunks a concatenation leaves
-        out[c] = _from_arrow(col, _take_text(arr, indices)) if arr is not None \
-            else col.take(order).reset_index(drop=True)
+        if _all_missing(col, arr):
+            out[c] = col.reset_index(drop=True)  # nothing to reorder
+        elif arr is not None:
+            # Arrow's take on one chunk, not on the many chunks a concatenation leaves
+            out[c] = _from_arrow(col, _take_text(arr, indices))
+        else:
+            out[c] = col.take(order).reset_index(drop=True)
     return pd.DataFrame(out, copy=False), dropped
+
+
+def _all_missing(s: pd.Series, arr: pa.Array | None) -> bool:
+    """Whether every value of ``s`` is missing (such a column needs no reordering);
+    checked on the arrays, without a pandas pass."""
+    if arr is not None:
+        return arr.null_count == len(arr)
+    a = s.array
+    if isinstance(a, pd.arrays.IntegerArray | pd.arrays.BooleanArray):
+        return bool(a._mask.all())
+    if s.dtype == np.float64:
+        return bool(np.isnan(s.to_numpy()).all())
+    return False
 
 
 _SAMPLE = 4096

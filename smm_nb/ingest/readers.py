@@ -630,6 +630,16 @@ def text(table: RawTable, column: str) -> pd.Series:
     return _string_series(arr, s.index)
 
 
+def map_text(s: pd.Series, mapping: dict[str, str]) -> pd.Series:
+    """``s.map(mapping).astype("string")`` for a text column: values not in
+    ``mapping`` and missing ones become missing. Each distinct value is looked up
+    once (a column of a million post types has a handful)."""
+    arr = _arrow_strings(s)
+    enc = pc.dictionary_encode(arr)
+    looked = pa.array([mapping.get(v) for v in enc.dictionary.to_pylist()], pa.large_string())
+    return _string_series(looked.take(enc.indices), s.index)
+
+
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
