@@ -52,9 +52,9 @@ def cmd_demo(args) -> int:
 
 def cmd_run(args) -> int:
     from smm_nb.model.workspace import list_clients
-    from smm_nb.run.batch import failure_table, make_executor, plan_clients, \
-        resolve_notebooks, run_batch
-    from smm_nb.run.executor import skip_slow_optional_imports
+    from smm_nb.run.batch import failure_table, make_executor, new_run_id, plan_clients, \
+        resolve_notebooks, run_batch, set_log_path
+    from smm_nb.run.executor import LocalExecutor, skip_slow_optional_imports
 
     skip_slow_optional_imports()
     data_dir = _data_dir(args)
@@ -64,15 +64,27 @@ def cmd_run(args) -> int:
     notebooks = resolve_notebooks(args.notebooks)
     reports_dir = Path(args.reports_dir).resolve() if args.reports_dir else \
         data_dir.parent / "reports"
-    # validate everything first and report all problems together
-    plans, others = plan_clients(slugs, data_dir, notebooks, reports_dir, args.changed)
-    invalid = [o for o in others if o.status == "invalid"]
-    if invalid and not plans and len(invalid) == len(others):
-        raise SmmError("cannot run:\n  " + "\n  ".join(o.error or o.client for o in invalid))
+    run_id = args.run_id or new_run_id()
+    executor = make_executor(args.workers, args.scheduler, args.fresh_kernels)
+    if isinstance(executor, LocalExecutor) and not args.changed:
+        # the workers and their warm kernels import while the clients are validated and
+        # ingested (with --changed the batch may well have nothing to run)
+        set_log_path(executor, reports_dir, run_id)
+        executor.start()
+    try:
+        # validate everything first and report all problems together
+        plans, others = plan_clients(slugs, data_dir, notebooks, reports_dir, args.changed)
+        invalid = [o for o in others if o.status == "invalid"]
+        if invalid and not plans and len(invalid) == len(others):
+            raise SmmError("cannot run:\n  " + "\n  ".join(o.error or o.client
+                                                            for o in invalid))
+    except BaseException:
+        if isinstance(executor, LocalExecutor):
+            executor.close()
+        raise
     if invalid:
         print(f"smm-nb: {len(invalid)} client(s) cannot run and are skipped:\n  "
               + "\n  ".join(o.error or o.client for o in invalid), file=sys.stderr)
-    executor = make_executor(args.workers, args.scheduler, args.fresh_kernels)
     quiet = args.quiet
     if not quiet:
         kernels = "warm" if executor.kernel_manager_class else "fresh"
@@ -85,7 +97,9 @@ def cmd_run(args) -> int:
               f"{o.seconds:.1f} s) -> {o.folder}", file=sys.stderr if o.status != "ok"
               else sys.stdout)
 
-    result = run_batch(slugs, data_dir, notebooks, run_id=args.run_id,
+    if not plans and isinstance(executor, LocalExecutor):
+        executor.close()  # nothing to run (all unchanged or skipped)
+    result = run_batch(slugs, data_dir, notebooks, run_id=run_id,
                        reports_dir=reports_dir, executor=executor, changed=args.changed,
                        cell_timeout=args.timeout, progress=not quiet,
                        on_client=None if quiet else status_line, plans=(plans, others))

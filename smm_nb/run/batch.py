@@ -204,6 +204,15 @@ def make_executor(workers: int | None = None, scheduler: Any = None,
     return LocalExecutor(workers, kmc)
 
 
+def set_log_path(executor: LocalExecutor | DaskExecutor, reports_dir: Path, run_id: str) -> None:
+    """Workers' and kernels' output goes to ``reports/.logs/<run-id>.log`` (set before the
+    workers start)."""
+    if isinstance(executor, LocalExecutor) and executor.log_path is None:
+        logs = Path(reports_dir) / ".logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        executor.log_path = str(logs / f"{run_id}.log")
+
+
 def notebook_needs(notebooks: dict[str, Path]) -> dict[str, tuple[str, ...]]:
     """Which notebooks read another's findings (``"03_launch_baseline.findings.json"``
     in their source): those run after it, with its findings beside their own, so the
@@ -371,10 +380,7 @@ def run_batch(slugs: Iterable[str], data_dir: Path,
     runnable, outcomes = plans
     outcomes = list(outcomes)
     executor = executor or make_executor()
-    if isinstance(executor, LocalExecutor) and executor.log_path is None:
-        logs = reports_dir / ".logs"
-        logs.mkdir(parents=True, exist_ok=True)
-        executor.log_path = str(logs / f"{run_id}.log")
+    set_log_path(executor, reports_dir, run_id)
     kmc = executor.kernel_manager_class
     kernels = "warm" if kmc else "fresh"
     tasks = longest_first([t for plan in runnable for t in _tasks(plan, cell_timeout, kmc)],

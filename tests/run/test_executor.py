@@ -48,3 +48,40 @@ def test_skip_slow_optional_imports_never_hides_a_loaded_module(monkeypatch):
     monkeypatch.setitem(sys.modules, "rfc3987_syntax", sentinel)
     skip_slow_optional_imports()
     assert sys.modules["rfc3987_syntax"] is sentinel
+
+
+def test_started_workers_are_the_ones_that_run_the_notebooks(tmp_path, monkeypatch):
+    import time
+
+    import nbformat
+
+    from smm_nb.run.executor import LocalExecutor
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1 + 1")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    path = tmp_path / "tiny.ipynb"
+    nbformat.write(nb, path)
+    ex = LocalExecutor(workers=2)
+    ex.start()
+    pool = ex._started
+    deadline = time.time() + 60
+    while len(pool._processes) < 2 and time.time() < deadline:
+        time.sleep(0.1)
+    assert len(pool._processes) == 2  # both workers spawned up front
+
+    def no_new_pool():
+        raise AssertionError("map() started a second pool")
+
+    monkeypatch.setattr(ex, "_pool", no_new_pool)
+    results = list(ex.map([NotebookTask("c", "tiny", str(path), {})]))
+    assert [r.status for r in results] == ["ok"], results[0].error
+    assert ex._started is None
+
+    idle = LocalExecutor(workers=1)
+    idle.start()
+    procs = list(idle._started._processes.values())
+    idle.close()
+    for p in procs:
+        p.join(30)
+        assert not p.is_alive()
