@@ -125,7 +125,9 @@ def _format_actions(drivers: DriverResult, posts: pd.DataFrame, lang: Language,
     ref, levels = drivers.design.factors["format"]
     fitted = {ref, *levels} - {"other"}
     per = PER.get(drivers.exposure or "", ("", ""))
-    for plat, g in posts.groupby("platform", sort=True):
+    # only the columns used: a group-by over every column of a million posts copies them all
+    cols = posts[["platform", "format", "published_at"]]
+    for plat, g in cols.groupby("platform", sort=True):
         counts = g["format"].astype("string").value_counts()
         avail = [f for f in counts.index if f in fitted and counts[f] >= min_posts]
         recent = _recent(g, 90)["format"].astype("string").value_counts()
@@ -242,8 +244,9 @@ def _cadence_actions(posts: pd.DataFrame, config: Any, lang: Language,
     for k in config.kpis:
         if k.metric != "posts_per_week" or k.platform is None:
             continue
-        g = posts[(posts["platform"] == k.platform)
-                  & (posts["published_at"] > end - pd.Timedelta(weeks=weeks))]
+        g = posts.loc[(posts["platform"] == k.platform)
+                      & (posts["published_at"] > end - pd.Timedelta(weeks=weeks)),
+                      ["engagements_public"]]
         per_week = len(g) / weeks
         if per_week >= k.target or len(g) < 5:
             continue
@@ -306,7 +309,7 @@ def _experiment_action(uncertain: list[dict], posts: pd.DataFrame, drivers: Driv
     if not uncertain:
         return None
     u = max(uncertain, key=lambda d: d["ratio"])
-    g = posts[posts["platform"] == u["platform"]]
+    g = posts.loc[posts["platform"] == u["platform"], ["engagements_public", "published_at"]]
     mu = pd.to_numeric(g["engagements_public"], errors="coerce").dropna().astype(float)
     alpha = drivers.alpha if drivers.ok and drivers.alpha else 0.25
     lift = max(u["ratio"], DEFAULT_MIN_LIFT) if u["ratio"] < 1.5 else 1.5
