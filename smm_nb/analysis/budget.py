@@ -238,25 +238,29 @@ def fit_curves(spend: np.ndarray, y: np.ndarray, weights: np.ndarray, start: np.
         mu = c + a * lg
         return c, a, b, lg, mu
 
-    def negll(mu):
+    def negll(mu, ww):
         with np.errstate(all="ignore"):
-            v = -(w * (y * np.log(mu) - mu)).sum(axis=1)
+            v = -(ww * (y * np.log(mu) - mu)).sum(axis=1)
         return np.where(np.isfinite(v) & (mu > 0).all(axis=1), v, np.inf)
 
-    c, a, b, lg, mu = parts(theta)
-    f = negll(mu)
+    f = negll(parts(theta)[4], w)
     done = np.zeros(k, bool)
+    eye = np.eye(3)
     for _ in range(maxiter):
+        # only the rows still moving are computed: most resamples converge in a few
+        # steps, a few take many (a converged row's step is 0, so the result is the same)
+        act = np.flatnonzero(~done)
+        th, wa, fa = theta[act], w[act], f[act]
+        c, a, b, lg, mu = parts(th)
         # d mu / d log-parameter, per row and day
         jac = np.stack([np.broadcast_to(c, mu.shape), a * lg, -a * spend / (b + spend)],
                        axis=2)
-        score = (jac * (w * (y / mu - 1.0))[:, :, None]).sum(axis=1)
-        info = np.matmul((jac * (w / mu)[:, :, None]).transpose(0, 2, 1), jac)
+        score = (jac * (wa * (y / mu - 1.0))[:, :, None]).sum(axis=1)
+        info = np.matmul((jac * (wa / mu)[:, :, None]).transpose(0, 2, 1), jac)
         # a parameter held at its bound by a score pointing outward stays there (the
         # bounded optimum, as in fit_curve); the others take the step of the reduced system
-        held = (((theta <= _BOUNDS[:, 0] + 1e-9) & (score < 0))
-                | ((theta >= _BOUNDS[:, 1] - 1e-9) & (score > 0)))
-        eye = np.eye(3)
+        held = (((th <= _BOUNDS[:, 0] + 1e-9) & (score < 0))
+                | ((th >= _BOUNDS[:, 1] - 1e-9) & (score > 0)))
         free = ~held
         info = np.where(free[:, :, None] & free[:, None, :], info, 0.0) + \
             np.where(held[:, :, None], eye, 0.0)
@@ -265,24 +269,21 @@ def fit_curves(spend: np.ndarray, y: np.ndarray, weights: np.ndarray, start: np.
                                    np.where(held, 0.0, score)[:, :, None])[:, :, 0]
         except np.linalg.LinAlgError:
             break
-        step[done] = 0.0
-        scale = np.ones(k)
+        scale = np.ones(len(act))
         for _half in range(30):
-            new = np.clip(theta + scale[:, None] * step, _BOUNDS[:, 0], _BOUNDS[:, 1])
-            f_new = negll(parts(new)[4])
-            worse = f_new > f + 1e-12 * np.abs(f)
+            new = np.clip(th + scale[:, None] * step, _BOUNDS[:, 0], _BOUNDS[:, 1])
+            f_new = negll(parts(new)[4], wa)
+            worse = f_new > fa + 1e-12 * np.abs(fa)
             if not worse.any():
                 break
             scale = np.where(worse, scale / 2, scale)
         ok = ~worse
-        theta_old = theta
-        theta = np.where(ok[:, None], new, theta)
-        f = np.where(ok, f_new, f)
-        done |= ok & (np.abs(new - theta_old).max(axis=1) < tol)
-        done |= ~ok  # no ascent direction left: leave it to the fallback check below
+        theta[act] = np.where(ok[:, None], new, th)
+        f[act] = np.where(ok, f_new, fa)
+        # converged, or no ascent direction left (left to the fallback check below)
+        done[act] = (ok & (np.abs(new - th).max(axis=1) < tol)) | ~ok
         if done.all():
             break
-        c, a, b, lg, mu = parts(theta)
     c, a, b, lg, mu = parts(theta)
     jac = np.stack([np.broadcast_to(c, mu.shape), a * lg, -a * spend / (b + spend)], axis=2)
     score = (jac * (w * (y / mu - 1.0))[:, :, None]).sum(axis=1)
