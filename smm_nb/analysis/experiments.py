@@ -214,7 +214,10 @@ def balance_check(posts: pd.DataFrame, arm_col: str = "arm",
             v = v.map(lambda d: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][int(d)]
                       if pd.notna(d) else pd.NA)
         v = v.astype("string").fillna("unknown")
-        tab = pd.crosstab(v, posts[arm_col]).reindex(columns=arms, fill_value=0)
+        # the counts crosstab gives (levels and arms sorted), without its pivot_table
+        tab = v.groupby(posts[arm_col], dropna=True).value_counts().unstack(
+            arm_col, fill_value=0).sort_index().reindex(columns=arms, fill_value=0
+                                                        ).astype("int64")
         shares = tab / tab.sum(axis=0).replace(0, np.nan)
         for level, r in shares.iterrows():
             rows.append({"variable": var, "level": str(level),

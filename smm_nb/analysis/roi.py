@@ -229,7 +229,10 @@ def paid_vs_organic(posts: pd.DataFrame, er_basis: str = "reach") -> pd.DataFram
     er = f"er_{er_basis}"
     if posts is None or posts.empty or "paid" not in posts:
         return pd.DataFrame()
-    p = posts.assign(_paid=posts["paid"].fillna(False).astype(bool))
+    # only the columns read: grouping the whole prepared table (text included) takes
+    # every column of every group, which dominates on a large client
+    cols = [c for c in ("platform", "reach", er, "spend") if c in posts]
+    p = posts[cols].assign(_paid=posts["paid"].fillna(False).astype(bool))
     rows = []
     for (plat, paid), g in p.groupby(["platform", "_paid"], sort=True):
         rows.append({"platform": plat, "posts": "paid" if paid else "organic", "n": len(g),
