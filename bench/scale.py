@@ -73,6 +73,20 @@ def process_tree(root: int) -> list[int]:
     return out
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_ticks(pid: int) -> int:
+    """User + system CPU of ``pid`` so far, in clock ticks (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read()
+    except OSError:
+        return 0
+    fields = stat[stat.rfind(b")") + 2:].split()
+    return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+
+
 def _rss_pss(pid: int) -> tuple[int, int]:
     rss = pss = 0
     try:
@@ -105,6 +119,12 @@ class TreeSampler(threading.Thread):
         self.peak_processes = 0
         self.samples = 0
         self.timeline: list[tuple[float, int, int, int]] = []  # (t, processes, rss, pss)
+        self.cpu: dict[int, int] = {}  # pid -> CPU ticks at its last sample
+
+    @property
+    def cpu_seconds(self) -> float:
+        """CPU time of every process seen in the tree (up to its last sample)."""
+        return sum(self.cpu.values()) / TICKS
 
     def run(self) -> None:
         t0 = time.perf_counter()
@@ -112,6 +132,7 @@ class TreeSampler(threading.Thread):
             pids = process_tree(self.root)
             rss = pss = 0
             for pid in pids:
+                self.cpu[pid] = max(self.cpu.get(pid, 0), _cpu_ticks(pid))
                 r, p = _rss_pss(pid)
                 rss += r
                 pss += p
@@ -172,7 +193,7 @@ def run_batch(data: Path, reports: Path, workers: int, interval: float,
             - (cpu0.children_user + cpu0.children_system),
             "peak_rss": sampler.peak_rss, "peak_pss": sampler.peak_pss,
             "peak_processes": sampler.peak_processes, "samples": sampler.samples,
-            "killed_over_max_gb": sampler.killed,
+            "killed_over_max_gb": sampler.killed, "tree_cpu_s": sampler.cpu_seconds,
             "timeline": sampler.timeline, "stdout": out[-4000:], "stderr": err[-4000:]}
 
 
@@ -261,7 +282,8 @@ def main(argv: list[str] | None = None) -> int:
         result.update(read_run(folder, args.slowest))
     gb = 1024 ** 3
     print(f"\nsmm-nb run, {args.workers} workers: {run['wall_s']:.1f} s wall, "
-          f"{run['cpu_s']:.1f} s CPU of waited-for processes, exit {run['returncode']}")
+          f"{run['tree_cpu_s']:.1f} s CPU of the process tree "
+          f"(/{args.workers} = {run['tree_cpu_s'] / args.workers:.1f} s), exit {run['returncode']}")
     if result.get("client_seconds") is not None:
         print(f"  before the notebooks (runner start, validation, ingest, cache): "
               f"{run['wall_s'] - result['client_seconds']:.1f} s; notebooks to published "
