@@ -269,17 +269,36 @@ def localize_numbers_tr(text: str) -> str:
     return _NUMBER.sub(fix, text)
 
 
+class _Localized:
+    """A match whose groups have Turkish numbers: ``m[1]``, ``m.expand(r"\\1 ...")``."""
+
+    def __init__(self, m: re.Match[str]):
+        self._groups = [m[0]] + [None if g is None else localize_numbers_tr(g)
+                                 for g in m.groups()]
+
+    def __getitem__(self, i: int) -> str | None:
+        return self._groups[i]
+
+    def expand(self, template: str) -> str:
+        return re.sub(r"\\(\d)", lambda t: self._groups[int(t[1])] or "", template)
+
+
+def _substitute(m: re.Match[str], repl: str | Callable) -> str:
+    loc = _Localized(m)
+    return repl(loc) if callable(repl) else loc.expand(repl)
+
+
 def translate_generated(text: str, language: str) -> str:
     """``text`` written by an analysis, in the report's ``language``.
 
-    English is returned unchanged. For Turkish, every known phrase is rewritten and,
-    when at least one was, the numbers are reformatted; an unknown phrase stays as it is.
+    English is returned unchanged. For Turkish, every known phrase is rewritten, and
+    the numbers it holds are reformatted (only those: a number outside any known phrase
+    may already be Turkish, ``1.500``, and must not be read as English); an unknown
+    phrase stays as it is.
     """
     if language != "tr" or not isinstance(text, str) or not text:
         return text
-    out, changed = text, False
+    out = text
     for pattern, repl in RULES_TR:
-        new = pattern.sub(repl, out)
-        changed |= new != out
-        out = new
-    return localize_numbers_tr(out) if changed else out
+        out = pattern.sub(lambda m, r=repl: _substitute(m, r), out)
+    return out

@@ -57,3 +57,9 @@ def test_word_cells_fall_back_to_phrases():
     assert value_label("good", "tr") == "iyi"
     assert value_label("impressions (sum of daily)", "tr") == "gösterim (günlük toplam)"
     assert value_label("<script>alert(1)</script>", "tr") == "<script>alert(1)</script>"
+
+
+def test_numbers_outside_a_known_phrase_are_not_reread():
+    # "1.500" here is already Turkish (one thousand five hundred): only the phrase changes
+    assert translate_generated("Hedef 1.500 takipçi (95% CI)", "tr") == \
+        "Hedef 1.500 takipçi (%95 GA)"
