@@ -756,9 +756,19 @@ def to_timestamp(table: RawTable, column: str, export_tz: str, client_tz: str,
     fall in a DST gap move forward; times that occur twice (the autumn hour) are read
     as the first occurrence, as the platforms do not say which one they meant.
     """
-    s = table.frame[column].astype("string").str.strip()
+    raw = table.frame[column]
+    if isinstance(raw.array, pd.arrays.ArrowStringArray):
+        arr = pc.utf8_trim_whitespace(_arrow_strings(raw))
+        offsets = pc.match_substring_regex(arr, _OFFSET_RE)
+        naive = None if pc.any(offsets).as_py() else _arrow_local_times(arr, formats)
+        if naive is not None:
+            # the usual case: every cell a local time in one format Arrow reads
+            return pd.Series(naive, index=raw.index).dt.tz_localize(
+                export_tz, ambiguous=np.ones(len(naive), dtype=bool),
+                nonexistent="shift_forward").dt.tz_convert(client_tz)
+    s = raw.astype("string").str.strip()
     has_offset = pd.Series(pc.fill_null(pc.match_substring_regex(
-        _arrow_strings(s), r"(?:[+-]\d\d:?\d\d|Z|UTC|GMT)$"), False).to_numpy(
+        _arrow_strings(s), _OFFSET_RE), False).to_numpy(
         zero_copy_only=False), index=s.index)
     out = pd.Series(pd.NaT, index=s.index, dtype=f"datetime64[ns, {client_tz}]")
     if has_offset.any():
@@ -781,6 +791,47 @@ def to_timestamp(table: RawTable, column: str, export_tz: str, client_tz: str,
         out.loc[local] = aware.dt.tz_convert(client_tz)
     _check_parsed(table, column, table.frame[column], out, "is not a date and time")
     return out
+
+
+_OFFSET_RE = r"(?:[+-]\d\d:?\d\d|Z|UTC|GMT)$"
+
+
+def _arrow_local_times(arr: pa.Array, formats: Iterable[str]) -> np.ndarray | None:
+    """What :func:`_parse_dates` gives for stripped cells that are all given and all
+    read by the first format reading its sample, when Arrow parses that format:
+    naive ``datetime64[ns]``. None in every other case (the general path decides)."""
+    n = len(arr)
+    if not n or arr.null_count or pc.any(pc.is_in(arr, value_set=_MISSING_ARROW)).as_py():
+        return None
+    sample = arr.slice(0, 50)
+    sample_s = None
+    first = None
+    for f in formats:
+        if f in _ARROW_FORMATS:
+            try:
+                got = pc.strptime(sample, format=f, unit="s", error_is_null=True)
+                ok = len(got) - got.null_count
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                return None
+        else:
+            if sample_s is None:
+                sample_s = _string_series(sample, pd.RangeIndex(len(sample)))
+            ok = int(pd.to_datetime(sample_s, format=f, errors="coerce").notna().sum())
+        if ok == len(sample):
+            first = f
+            break
+    if first is None or first not in _ARROW_FORMATS:
+        return None
+    try:
+        parsed = pc.strptime(arr, format=first, unit="s", error_is_null=True)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if parsed.null_count:
+        return None
+    try:
+        return parsed.cast(pa.timestamp("ns")).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None  # beyond what nanoseconds hold: the general path says so
 
 
 def _given(s: pd.Series) -> np.ndarray:

@@ -118,3 +118,28 @@ def test_hashtags_match_findall_and_keep_the_index():
         got = hashtags(sub)
         assert list(got.index) == list(sub.index)
         assert [None if pd.isna(v) else v for v in got] == [want[i - 100] for i in sub.index]
+
+
+@pytest.mark.parametrize("cells", [
+    # Pacific: the spring-forward gap (02:30 moves to 03:00) and the autumn hour twice
+    ["03/10/2024 02:30", "11/03/2024 01:30", "12/31/2025 23:59", "1/2/2024 3:04"],
+    ["03/10/2024 02:30", "2024-11-03 01:30 +0000"],  # a cell with its own offset
+    ["2024-03-31 02:30:00", "2024-10-27 02:30:00"],  # another format Arrow reads
+    ["03/10/2024 02:30", "-", "11/03/2024 01:30"],  # a missing cell: the general path
+    ["03/10/2024 2:30 PM", "11/03/2024 1:30 AM"],  # a format only pandas reads
+])
+def test_timestamp_fast_path_equals_general(tmp_path, cells):
+    """Arrow-backed cells all in one Arrow format take a shortcut that gives exactly
+    what the general path (object cells) gives, DST gap and repeated hour included."""
+    from smm_nb.ingest.readers import RawTable
+
+    t = _table(tmp_path, ("t\n" + "\n".join(cells) + "\n").encode())
+    assert isinstance(t.frame["t"].array, pd.arrays.ArrowStringArray)
+    slow = RawTable(t.path, t.frame.astype({"t": object}), t.rows)
+    for zone in ("Europe/Berlin", "America/Los_Angeles"):
+        fast = to_timestamp(t, "t", "America/Los_Angeles", zone)
+        pd.testing.assert_series_equal(fast, to_timestamp(slow, "t", "America/Los_Angeles",
+                                                          zone))
+    # (a time in the gap moves to the gap's end, 03:00)
+    assert str(fast.iloc[0]) in ("2024-03-10 03:00:00-07:00", "2024-03-31 02:30:00-07:00",
+                                 "2024-03-10 14:30:00-07:00")
