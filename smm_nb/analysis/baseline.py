@@ -365,6 +365,7 @@ def setup_checklist(posts: pd.DataFrame, daily: pd.DataFrame | None,
                     config: ClientConfig) -> Checklist:
     """Accounts, first post, profile fields and cadence per configured platform."""
     end = data_end(posts, daily)
+    posts = posts[["platform", "published_at"]]  # not every column of every platform
     rows = []
     for plat, acc in config.platforms.items():
         g = posts.loc[posts["platform"] == plat]

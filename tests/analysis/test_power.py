@@ -56,3 +56,19 @@ def test_plan_tests_per_platform(rng):
     assert 1.1 < row.min_detectable_lift < 1.6
     f = plan.to_findings("targets")[0]
     assert f.key == "targets.min_detectable_lift.instagram" and f.unit == "rate_ratio"
+
+
+def test_large_samples_reach_the_same_nb2_maximum_by_newton():
+    import statsmodels.api as sm
+
+    from smm_nb.analysis import power as P
+
+    rng = np.random.default_rng(0)
+    n = P.LARGE_N + 3000
+    e = rng.gamma(2, 300, n) + 1
+    y = rng.negative_binomial(1.5, 1.5 / (1.5 + e * 0.03)).astype(float)
+    fast = P.estimate_dispersion(y, e)
+    ref = sm.NegativeBinomial(y, np.ones((n, 1)), exposure=e).fit(disp=0, maxiter=200)
+    assert fast.method.startswith("negative binomial")
+    assert fast.rate == pytest.approx(np.exp(ref.params[0]), rel=1e-4)
+    assert fast.dispersion == pytest.approx(ref.params[-1], rel=1e-4)
