@@ -320,7 +320,8 @@ def _sorted_deduped(df: pd.DataFrame, key: list[str], sort_cols: list[str],
         df = merge_duplicates(df, key)
         dropped = before - len(df)
         keys = {c: _sort_keys(df[c]) for c in dict.fromkeys(sort_cols)}
-    flat = [k for c in sort_cols for k in keys[c]]
+    # a key with one value throughout (one platform, ids of one length) orders nothing
+    flat = [k for c in sort_cols for k in keys[c] if len(k) and k.min() != k.max()]
     order = np.lexsort(flat[::-1]) if flat else np.arange(len(df))
     out = {}
     indices = pa.array(order)
