@@ -150,7 +150,7 @@ def _empty_as_missing(s: pd.Series) -> pd.Series:
         return s.where(s.str.len() > 0)
     if arr.null_count == len(arr):
         return _from_arrow(s, arr)
-    empty = pc.equal(pc.utf8_length(arr), 0)
+    empty = pc.equal(pc.binary_length(arr), 0)
     if not pc.any(empty).as_py():
         return _from_arrow(s, arr)
     return _from_arrow(s, pc.if_else(empty, pa.scalar(None, arr.type), arr))
@@ -250,12 +250,12 @@ def _sort_keys(s: pd.Series) -> list[np.ndarray]:
             # the shorter first on a tie, which is exactly the order of the text
             # ASCII digits, no leading zero (so text and number map one to one)
             same = pc.all(pc.ascii_is_decimal(arr)).as_py() and not pc.any(pc.and_(
-                pc.starts_with(arr, "0"), pc.greater(pc.utf8_length(arr), 1))).as_py() \
-                and pc.max(pc.utf8_length(arr)).as_py() <= 19
+                pc.starts_with(arr, "0"), pc.greater(pc.binary_length(arr), 1))).as_py() \
+                and pc.max(pc.binary_length(arr)).as_py() <= 19
             if same:
                 num = pc.cast(arr, pa.uint64())
             if same:
-                length = pc.utf8_length(arr).to_numpy(zero_copy_only=False).astype(np.int64)
+                length = pc.binary_length(arr).to_numpy(zero_copy_only=False).astype(np.int64)
                 if length.max() <= 19:
                     v = num.to_numpy(zero_copy_only=False)
                     padded = v * (10 ** (19 - length)).astype(np.uint64)
@@ -386,6 +386,33 @@ def _batches(probed: list, paths: list[Path]) -> dict[int, list[int]]:
     return {g[0]: g for g in groups.values() if len(g) > 1}
 
 
+def _spans(s: pd.Series, bounds: np.ndarray, tz: str
+           ) -> list[tuple[pd.Timestamp | None, pd.Timestamp | None]]:
+    """``_coverage`` of each slice ``bounds[i]:bounds[i + 1]`` of a time column, from
+    one pass over its integers (missing left out; None for a slice without a time)."""
+    v = s.array.asi8 if hasattr(s.array, "asi8") else s.to_numpy().view("i8")
+    missing = s.isna().to_numpy()
+    starts, ends = bounds[:-1], bounds[1:]
+    some = ends > starts
+    lo = np.full(len(starts), np.iinfo(np.int64).max)
+    hi = np.full(len(starts), np.iinfo(np.int64).min)
+    if some.any():
+        lo[some] = np.minimum.reduceat(np.where(missing, np.iinfo(np.int64).max, v),
+                                       starts[some])
+        hi[some] = np.maximum.reduceat(np.where(missing, np.iinfo(np.int64).min, v),
+                                       starts[some])
+    aware = isinstance(s.dtype, pd.DatetimeTZDtype)
+    unit = s.dtype.unit if aware else np.datetime_data(s.dtype)[0]
+
+    def stamp(ns: int) -> pd.Timestamp:
+        t = pd.Timestamp(int(ns), unit=unit, tz="UTC" if aware else None)
+        # in the client's zone, as _coverage gives it
+        return t.tz_convert(tz).tz_localize(None) if aware else t
+
+    return [(None, None) if a == np.iinfo(np.int64).max else (stamp(a), stamp(b))
+            for a, b in zip(lo, hi)]
+
+
 def _read_batch(members: list[int], probed: list, ctx: IngestContext, shown: list[str]
                 ) -> tuple[dict[int, tuple[FileReport, pd.Timestamp | None]],
                            dict[str, tuple[pd.DataFrame, np.ndarray]]] | None:
@@ -419,9 +446,7 @@ def _read_batch(members: list[int], probed: list, ctx: IngestContext, shown: lis
             continue
         # a file's rows are contiguous: its span is a slice
         bounds = np.searchsorted(part_of, np.arange(len(members) + 1))
-        s = df[col]
-        spans[table] = [_coverage({table: s.iloc[a:b].to_frame(col)}, ctx.timezone)
-                        for a, b in zip(bounds[:-1], bounds[1:])]
+        spans[table] = _spans(df[col], bounds, ctx.timezone)
     reports = {}
     for j, i in enumerate(members):
         lo = hi = None

@@ -407,7 +407,7 @@ def _blank_in(tab: pa.Table) -> bool:
     blank = None
     for col in tab.columns:
         if col.type == pa.string():
-            e = pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(col)), 0)
+            e = pc.equal(pc.binary_length(pc.utf8_trim_whitespace(col)), 0)
         else:
             e = pc.is_null(col)
         blank = e if blank is None else pc.and_(blank, e)
@@ -464,7 +464,7 @@ def blank_rows(df: pd.DataFrame) -> np.ndarray:
         s = df[c]
         if isinstance(s.array, pd.arrays.ArrowStringArray):
             arr = pc.utf8_trim_whitespace(_arrow_strings(s))
-            empty = pc.fill_null(pc.equal(pc.utf8_length(arr), 0), True)
+            empty = pc.fill_null(pc.equal(pc.binary_length(arr), 0), True)
             blank &= empty.to_numpy(zero_copy_only=False)
         else:
             blank &= (s.isna() | (s.astype("string").str.strip() == "")).to_numpy(dtype=bool)

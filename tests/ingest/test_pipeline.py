@@ -197,3 +197,22 @@ def test_take_text_dictionary_path_equals_take(rng):
     order = pa.array(rng.permutation(n))
     for arr in (few, many, pa.nulls(n, pa.large_string())):
         assert _take_text(arr, order).equals(arr.take(order))
+
+
+@pytest.mark.parametrize("unit, zone", [("ns", "America/Los_Angeles"), ("s", "UTC"),
+                                        ("ns", None)])
+def test_spans_per_file_equal_coverage(unit, zone):
+    """Per-file date ranges of a batch, from one pass: what _coverage gives per slice."""
+    import numpy as np
+    import pandas as pd
+
+    from smm_nb.ingest.pipeline import _coverage, _spans
+
+    t = pd.to_datetime(["2024-03-10 03:00", None, "2024-01-01 00:30", "2025-01-01 00:00",
+                        None, None]).astype(f"datetime64[{unit}]")
+    s = pd.Series(t.tz_localize(zone) if zone else t)
+    bounds = np.array([0, 2, 2, 4, 6])  # an empty file and a file of missing times
+    want = [(None, None) if a == b else
+            _coverage({"posts": s.iloc[a:b].to_frame("published_at")}, "Europe/Berlin")
+            for a, b in zip(bounds[:-1], bounds[1:])]
+    assert _spans(s, bounds, "Europe/Berlin") == want
