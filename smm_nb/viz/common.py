@@ -77,8 +77,41 @@ def figure(title: str, note: str = "", size: tuple[float, float] | None = None,
     return fig, ax
 
 
+def tight_layout(fig: Figure, rect: tuple[float, float, float, float] | None = None) -> None:
+    """``fig.tight_layout(rect=rect)``, measuring each Axes once.
+
+    With a ``rect`` matplotlib measures the tight box of every Axes twice at the same
+    positions (once for the margins, once more with the rect shifted by them); the
+    second measurement is the first one repeated, and measuring means laying out every
+    tick label. Each Axes' measurement is kept for the length of this one call, so the
+    layout and the picture are exactly those of ``fig.tight_layout``.
+    """
+    kept: dict[tuple[int, int], object] = {}
+
+    def measured(ax):
+        measure = ax.get_tightbbox
+
+        def get_tightbbox(*args, **kwargs):
+            if len(args) == 1 and kwargs == {"for_layout_only": True}:
+                key = (id(ax), id(args[0]))
+                if key not in kept:
+                    kept[key] = measure(*args, **kwargs)
+                return kept[key]
+            return measure(*args, **kwargs)
+        return get_tightbbox
+
+    patched = [ax for ax in fig.axes if "get_tightbbox" not in vars(ax)]
+    for ax in patched:
+        ax.get_tightbbox = measured(ax)
+    try:
+        fig.tight_layout(rect=rect)
+    finally:
+        for ax in patched:
+            del ax.get_tightbbox
+
+
 def finish(fig: Figure, top: float | None = None) -> Figure:
-    fig.tight_layout(rect=(0, 0, 1, top if top is not None else getattr(fig, "_smm_top", 0.8)))
+    tight_layout(fig, rect=(0, 0, 1, top if top is not None else getattr(fig, "_smm_top", 0.8)))
     return fig
 
 

@@ -32,3 +32,36 @@ def test_format_table_by_hand():
     assert list(tr["hours"]) == ["2,3", "1,0"]
     assert list(tr["n"]) == [3, 4] and tr.loc[0, "name"] == "<b>a</b>"
     assert df.loc[0, "rate"] == 0.0446  # the input is not changed
+
+
+def test_tight_layout_measures_once_with_the_same_result(monkeypatch):
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from matplotlib.axes import Axes
+
+    from smm_nb.viz.common import tight_layout
+
+    def chart():
+        fig, axes = plt.subplots(1, 2, figsize=(7.5, 3.8))
+        im = axes[1].imshow(np.arange(12.0).reshape(3, 4), aspect="auto")
+        fig.colorbar(im, ax=axes[1], label="share of peak")
+        axes[0].plot([1, 2, 3], [0.01, 0.03, 0.02])
+        axes[0].set_ylabel("engagement rate (%)")
+        fig.suptitle("A finding as the title", x=0.01, ha="left")
+        return fig
+
+    measure = Axes.get_tightbbox
+    calls = []
+    monkeypatch.setattr(Axes, "get_tightbbox",
+                        lambda self, *a, **k: calls.append(self) or measure(self, *a, **k))
+    for rect in (None, (0, 0, 1, 0.85), (0, 0.05, 1, 0.92)):
+        a, b = chart(), chart()
+        a.tight_layout(rect=rect)
+        calls.clear()
+        tight_layout(b, rect=rect)
+        assert [x.get_position().bounds for x in a.axes] == \
+            [x.get_position().bounds for x in b.axes]
+        assert len(calls) == len(b.axes)  # each Axes measured once (matplotlib: twice with a rect)
+        assert all("get_tightbbox" not in vars(ax) for ax in b.axes)
+        plt.close(a)
+        plt.close(b)
