@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from smm_nb.viz.common import color, empty, figure, interval_dots, name, ratio_axis, text
 
@@ -179,10 +180,13 @@ def forecast_chart(res, metric: str = "followers", lang=None, history_days: int 
                                 xytext=(-5, 6), ha="right", fontsize=8, color="#b03a48")
         if i % ncols == 0:
             ax.set_ylabel(label)
+        # whole numbers in the report's language (12,500 / 12.500), never a "1e6" offset
+        # that would sit on the panel's title
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _n(lang, v)))
         ax.set_title(name(s.platform), fontsize=10)
         _date_axis(ax, hist.index[0] if len(hist) else fc["date"].iloc[0],
                    fc["date"].iloc[-1])
-    return _layout(fig, left=0.95, bottom=0.45, hspace=0.6, wspace=0.75)
+    return _layout(fig, left=1.0, bottom=0.45, hspace=0.6, wspace=0.95)
 
 
 def response_curves_chart(res, lang=None) -> Figure:
