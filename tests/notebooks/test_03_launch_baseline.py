@@ -20,6 +20,7 @@ def test_kahve_kosesi_in_turkish_recovers_the_launch_shift(run_notebook, demo_da
     html = _outputs(nb)
     assert "lansman öncesine ait veri yok" in html and "katı" in html  # Turkish sentences
     assert "%95 GA" in html
+    assert _pictures(nb) == (2, 0)  # baseline and ITS charts as pictures, none as text
 
 
 def test_thin_client_without_a_before_says_so(run_notebook, edge_data_dir):
@@ -29,3 +30,11 @@ def test_thin_client_without_a_before_says_so(run_notebook, edge_data_dir):
     assert "no daily data before" in f["its.launch.reach.instagram"]["text"] or \
         "no data before" in f["its.launch.reach.instagram"]["text"]
     assert "no data before the launch" in _outputs(nb)
+
+
+def _pictures(nb) -> tuple[int, int]:
+    """(charts shown as PNG, charts shown only as "<Figure ...>" text)."""
+    shown = [o.get("data", {}) for c in nb.cells for o in c.get("outputs", [])]
+    return (sum("image/png" in d for d in shown),
+            sum("image/png" not in d and "<Figure" in "".join(d.get("text/plain", ""))
+                for d in shown))

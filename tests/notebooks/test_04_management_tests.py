@@ -19,6 +19,9 @@ def test_nordwind_experiments_kpis_and_roi(run_notebook, demo_data_dir):
     assert "kpi.roas.all" in f and "kpi.er_reach.instagram" in f
     html = _outputs(nb)
     assert "early look" in html and "attributes" in html
+    # lift, KPI and ROAS charts are figures made without pyplot: they must reach the
+    # report as pictures, not as "<Figure size ...>" text
+    assert _pictures(nb) == (3, 0)
 
 
 def test_client_without_experiments_or_spend(run_notebook, edge_data_dir):
@@ -28,3 +31,11 @@ def test_client_without_experiments_or_spend(run_notebook, edge_data_dir):
     assert f["roi.roas.all"]["value"] is None
     html = _outputs(nb)
     assert "No experiments are configured" in html and "No spend is recorded" in html
+
+
+def _pictures(nb) -> tuple[int, int]:
+    """(charts shown as PNG, charts shown only as "<Figure ...>" text)."""
+    shown = [o.get("data", {}) for c in nb.cells for o in c.get("outputs", [])]
+    return (sum("image/png" in d for d in shown),
+            sum("image/png" not in d and "<Figure" in "".join(d.get("text/plain", ""))
+                for d in shown))
