@@ -375,12 +375,21 @@ def run_batch(slugs: Iterable[str], data_dir: Path,
     reports_dir = Path(reports_dir).resolve() if reports_dir else project_root() / "reports"
     run_id = run_id or new_run_id()
     nbs = resolve_notebooks(notebooks)
-    if plans is None:
-        plans = plan_clients(slugs, data_dir, nbs, reports_dir, changed)
-    runnable, outcomes = plans
-    outcomes = list(outcomes)
     executor = executor or make_executor()
     set_log_path(executor, reports_dir, run_id)
+    if plans is None:
+        if isinstance(executor, LocalExecutor) and not changed:
+            executor.start()  # workers import while the clients are validated and ingested
+        try:
+            plans = plan_clients(slugs, data_dir, nbs, reports_dir, changed)
+        except BaseException:
+            if isinstance(executor, LocalExecutor):
+                executor.close()
+            raise
+    runnable, outcomes = plans
+    outcomes = list(outcomes)
+    if not runnable and isinstance(executor, LocalExecutor):
+        executor.close()
     kmc = executor.kernel_manager_class
     kernels = "warm" if kmc else "fresh"
     tasks = longest_first([t for plan in runnable for t in _tasks(plan, cell_timeout, kmc)],
