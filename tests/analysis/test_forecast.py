@@ -264,5 +264,6 @@ def test_short_history_forecast_calibrated_on_regenerated_cafes():
             in80 += list((truth >= fc["lo80"]) & (truth <= fc["hi80"]))
             in95 += list((truth >= fc["lo95"]) & (truth <= fc["hi95"]))
     assert np.mean(from_launch) >= 0.9  # the launch is found as the break
+    print(f"\ncafés: 80% coverage {np.mean(in80):.3f}, 95% {np.mean(in95):.3f}")
     assert 0.65 <= np.mean(in80) <= 0.9, np.mean(in80)
     assert np.mean(in95) >= 0.85, np.mean(in95)
