@@ -305,11 +305,13 @@ def _duplicated(keys: list[np.ndarray]) -> np.ndarray:
 
 
 def _sorted_deduped(df: pd.DataFrame, key: list[str], sort_cols: list[str],
-                    rank: np.ndarray | None = None) -> tuple[pd.DataFrame, int]:
+                    rank: np.ndarray | None = None, consume: bool = False
+                    ) -> tuple[pd.DataFrame, int]:
     """``merge_duplicates`` then a stable sort by ``sort_cols``, computed on integer
     keys (one factorisation per column) instead of on the text columns. ``rank``
     (each row's file, in the order exports win) puts rows in that order before
-    merging, so the later export's values win."""
+    merging, so the later export's values win. With ``consume`` the columns of
+    ``df`` are dropped as they are reordered (peak memory: one table, not two)."""
     keys = {c: _sort_keys(df[c]) for c in dict.fromkeys([*key, *sort_cols])}
     dup = _duplicated([k for c in key for k in keys[c]])
     dropped = 0
@@ -325,8 +327,8 @@ def _sorted_deduped(df: pd.DataFrame, key: list[str], sort_cols: list[str],
     order = np.lexsort(flat[::-1]) if flat else np.arange(len(df))
     out = {}
     indices = pa.array(order)
-    for c in df.columns:
-        col = df[c]
+    for c in list(df.columns):
+        col = df.pop(c) if consume else df[c]
         arr = _arrow_of(col)
         if _all_missing(col, arr):
             out[c] = col.reset_index(drop=True)  # nothing to reorder
@@ -549,7 +551,8 @@ def ingest_files(paths: list[Path], ctx: IngestContext, *, root: Path | None = N
 
     tables = {}
     for name, schema in TABLES.items():
-        chunks = parts.get(name, [])
+        # taken out of ``parts``: once merged, the per-file frames can be freed
+        chunks = parts.pop(name, [])
         if not chunks:
             tables[name] = _empty(name).copy()
             continue
@@ -574,9 +577,10 @@ def ingest_files(paths: list[Path], ctx: IngestContext, *, root: Path | None = N
                 ranks = np.array([rank_of[k] for k in file_keys[c]], np.int64)
                 row_rank.append(ranks[batch[1]])
         df = _canonical_frame([chunks[c][2] for c in chunk_order], schema, ctx.timezone)
+        del chunks  # the canonical frame is now the only owner of its columns
         sort_cols = [c for c in (schema.time_column, *schema.key) if c]
         df, dropped = _sorted_deduped(df, list(schema.key), list(dict.fromkeys(sort_cols)),
-                                      np.concatenate(row_rank))
+                                      np.concatenate(row_rank), consume=True)
         if dropped and len(flat) > 1:
             warnings.append(f"{name}: {dropped} row(s) appeared in more than one export; "
                             f"merged (the later export's values win, columns unioned)")

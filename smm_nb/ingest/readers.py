@@ -378,17 +378,18 @@ def read_tables(probes: list[FileProbe], *, columns: Iterable[str] | None = None
                       if t.schema.types[i] != pa.string() else t for t in tables]
             tables = [t.set_column(i, name, pc.fill_null(t.column(i), "")) for t in tables]
     lengths = np.array([t.num_rows for t in tables])
-    # one chunk per column: every conversion below then works on contiguous data
-    whole = pa.concat_tables(tables).combine_chunks()
+    # chunks as read (no copy): each conversion joins the chunks of its column once
+    whole = pa.concat_tables(tables)
+    del tables
     explicit = None
     if "__blank__" in whole.column_names:
         explicit = whole.column("__blank__")
         whole = whole.drop_columns(["__blank__"])
     df = whole.to_pandas()
     rows = np.concatenate([np.arange(2, 2 + n) for n in lengths])
-    part_of = np.repeat(np.arange(len(tables)), lengths)
+    part_of = np.repeat(np.arange(len(lengths)), lengths)
     table = RawTable(probes[0].path, df, rows, 0, sep or ",",
-                     tuple(p.path for p in probes), part_of, np.zeros(len(tables), np.int64),
+                     tuple(p.path for p in probes), part_of, np.zeros(len(lengths), np.int64),
                      tuple(names))
     blank = blank_rows(df)
     if explicit is not None and explicit.null_count < len(explicit):
