@@ -3,13 +3,14 @@ notebooks through ``smm-nb run``, with wall time and peak memory of the whole pr
 
     .venv/bin/python bench/scale.py [--posts 1000000] [--years 5] [--workers 2]
                                     [--notebooks ...] [--max-gb 6] [--dir /tmp/smm-scale]
-                                    [--fresh-history] [--json out.json] [--keep]
+                                    [--fresh-history] [--keep-cache] [--json out.json]
+                                    [--keep]
 
 Steps:
 
 1. generates the client with :func:`smm_nb.demo.large_client` into ``DIR/data`` (once:
    a client already there with the same size and seed is reused, its Parquet cache
-   dropped so that every run pays the same ingest);
+   dropped so that every run pays the same ingest, unless ``--keep-cache``);
 2. runs ``smm-nb run bigco --workers W`` in a child process (the normal batch path:
    validation and cache build in the runner, then warm kernels on a local pool),
    sampling every ``--interval`` seconds the memory of that process and all of its
@@ -153,13 +154,15 @@ class TreeSampler(threading.Thread):
 
 # ------------------------------------------------------------------------------ the run
 
-def make_client(data: Path, posts: int, years: float, seed: int) -> float:
+def make_client(data: Path, posts: int, years: float, seed: int,
+                keep_cache: bool = False) -> float:
     """Generate the client unless the same one is there; returns seconds spent."""
     from smm_nb.demo import large_client
 
     stamp = data / "clients" / SLUG / ".scale.json"
     want = {"posts": posts, "years": years, "seed": seed}
-    shutil.rmtree(data / "cache", ignore_errors=True)
+    if not keep_cache:
+        shutil.rmtree(data / "cache", ignore_errors=True)
     if stamp.is_file() and json.loads(stamp.read_text()) == want:
         return 0.0
     t0 = time.perf_counter()
@@ -245,6 +248,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-gb", type=float, default=6.0,
                     help="stop the run when the tree holds more than this (PSS, GB); "
                          "0: no limit (default: 6, twice the target)")
+    ap.add_argument("--keep-cache", action="store_true",
+                    help="keep the client's Parquet cache from an earlier run (an analyst's "
+                         "re-run with unchanged exports; default: a cold cache, full ingest)")
     ap.add_argument("--fresh-history", action="store_true",
                     help="remove earlier reports in --dir first (a first run's order)")
     ap.add_argument("--json", type=Path, help="write every figure to this file")
@@ -260,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.fresh_history:
         shutil.rmtree(reports, ignore_errors=True)
     shutil.rmtree(reports / SLUG / "failed" / "scale", ignore_errors=True)
-    gen = make_client(data, args.posts, args.years, args.seed)
+    gen = make_client(data, args.posts, args.years, args.seed, args.keep_cache)
     print(f"client {SLUG}: {args.posts:,} posts, {args.years:g} years "
           f"({'generated in %.1f s' % gen if gen else 'reused'}) in {data}")
     extra = ["--fresh-kernels"] if args.fresh_kernels else []
