@@ -554,13 +554,15 @@ def rate_ratios(posts: pd.DataFrame, by: str = "format", reference: str | None =
             continue
         num, den = _columns(g, basis)
         covs = g[list(adjust)].reset_index(drop=True) if adjust else None
-        lev = _labels(g[by], by).to_numpy(dtype=object, na_value=None)
-        ok = np.isfinite(num) & np.isfinite(den) & (den > 0) & \
-            np.array([v is not None for v in lev])
-        num, den, lev = num[ok], den[ok], lev[ok]
+        # labels stay a (pyarrow-backed) "str" column, the dtype a Series of these Python
+        # strings is inferred as: no round trip through Python objects per post
+        lev_s = _labels(g[by], by)
+        ok = np.isfinite(num) & np.isfinite(den) & (den > 0) & lev_s.notna().to_numpy()
+        num, den = num[ok], den[ok]
+        lev = lev_s[ok].astype("str").reset_index(drop=True)
         if covs is not None:
             covs = covs[ok].reset_index(drop=True)
-        counts = pd.Series(lev).value_counts()
+        counts = lev.value_counts()
         if counts.empty:
             continue
         ref = reference or {"format": "image", "paid": "organic"}.get(by)
@@ -581,9 +583,9 @@ def rate_ratios(posts: pd.DataFrame, by: str = "format", reference: str | None =
                     f"insufficient data: {counts[lv]} posts (need {min_posts})")))
         if not fit_levels:
             continue
-        keep = np.isin(lev, [ref, *fit_levels])
+        keep = lev.isin([ref, *fit_levels]).to_numpy()
         res, cols, method = fit_rate_model(
-            num[keep], den[keep], pd.Series(lev[keep]), ref,
+            num[keep], den[keep], lev[keep].reset_index(drop=True), ref,
             covs[keep].reset_index(drop=True) if covs is not None else None)
         ci = np.asarray(res.conf_int(alpha=1 - LEVEL))
         params, pvals = np.asarray(res.params), np.asarray(res.pvalues)
