@@ -98,9 +98,10 @@ def drivers_chart(res, lang=None, terms: tuple[str, ...] = ("format", "window", 
     h = max(3.0, 1.2 + 0.28 * len(eff))
     fig, ax = figure(title, note, size=(7.5, h))
     y = np.arange(len(eff))[::-1]
-    labels = [f"{TERM_LABELS.get(t, (t, t))[1 if getattr(lang, 'code', 'en') == 'tr' else 0]}: "
-              f"{lv} (vs {ref})" for t, lv, ref in zip(eff["term"], eff["level"],
-                                                       eff["reference"])]
+    tr = getattr(lang, "code", "en") == "tr"
+    labels = [f"{TERM_LABELS.get(t, (t, t))[1 if tr else 0]}: "
+              + (f"{lv} (referans {ref})" if tr else f"{lv} (vs {ref})")
+              for t, lv, ref in zip(eff["term"], eff["level"], eff["reference"])]
     cols = ["#1f4e79" if p < 0.05 else "#8c8c8c" for p in eff["p_holm"]]
     interval_dots(ax, y, eff["rate_ratio"], eff["low"], eff["high"], cols, labels)
     ax.axvline(1, color="#333333", lw=1)
