@@ -62,15 +62,49 @@ def _children_map() -> dict[int, list[int]]:
     return kids
 
 
-def process_tree(root: int) -> list[int]:
+def process_tree(root: int, parents: dict[int, int] | None = None) -> list[int]:
     """``root`` and every descendant (by parent pid, so also processes that started
-    a session of their own, like warm kernels)."""
+    a session of their own, like warm kernels); ``parents`` collects pid -> parent."""
     kids = _children_map()
     out, todo = [], [root]
     while todo:
         pid = todo.pop()
         out.append(pid)
-        todo += kids.get(pid, [])
+        for kid in kids.get(pid, []):
+            if parents is not None:
+                parents[kid] = pid
+            todo.append(kid)
+    return out
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return fh.read().replace(b"\0", b" ").decode(errors="replace")[:200]
+    except OSError:
+        return ""
+
+
+def roles(root: int, parents: dict[int, int], cmds: dict[int, str]) -> dict[int, str]:
+    """runner, pool (forkserver, resource tracker), worker (papermill, HTML export), zygote
+    (warm-kernel imports) or kernel (the notebook), per pid."""
+    out = {}
+    for pid in [root, *parents]:
+        cmd, parent_cmd = cmds.get(pid, ""), cmds.get(parents.get(pid, -1), "")
+        if pid == root:
+            out[pid] = "runner"
+        elif "warm_zygote" in cmd and "warm_zygote" in parent_cmd:
+            out[pid] = "kernel"  # forked by the zygote: same command line
+        elif "warm_zygote" in cmd:
+            out[pid] = "zygote"
+        elif "ipykernel" in cmd:
+            out[pid] = "kernel"
+        elif "forkserver" in cmd and "forkserver" in parent_cmd:
+            out[pid] = "worker"  # forked by the forkserver: same command line
+        elif "forkserver" in cmd or "resource_tracker" in cmd:
+            out[pid] = "pool"
+        else:
+            out[pid] = "worker"
     return out
 
 
@@ -121,6 +155,14 @@ class TreeSampler(threading.Thread):
         self.samples = 0
         self.timeline: list[tuple[float, int, int, int]] = []  # (t, processes, rss, pss)
         self.cpu: dict[int, int] = {}  # pid -> CPU ticks at its last sample
+        self.parents: dict[int, int] = {}
+        self.cmds: dict[int, str] = {}
+
+    def cpu_by_role(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for pid, role in roles(self.root, self.parents, self.cmds).items():
+            out[role] = out.get(role, 0.0) + self.cpu.get(pid, 0) / TICKS
+        return {k: round(v, 1) for k, v in sorted(out.items())}
 
     @property
     def cpu_seconds(self) -> float:
@@ -130,10 +172,12 @@ class TreeSampler(threading.Thread):
     def run(self) -> None:
         t0 = time.perf_counter()
         while not self.stop.is_set():
-            pids = process_tree(self.root)
+            pids = process_tree(self.root, self.parents)
             rss = pss = 0
             for pid in pids:
                 self.cpu[pid] = max(self.cpu.get(pid, 0), _cpu_ticks(pid))
+                if pid not in self.cmds:
+                    self.cmds[pid] = _cmdline(pid)
                 r, p = _rss_pss(pid)
                 rss += r
                 pss += p
@@ -197,6 +241,7 @@ def run_batch(data: Path, reports: Path, workers: int, interval: float,
             "peak_rss": sampler.peak_rss, "peak_pss": sampler.peak_pss,
             "peak_processes": sampler.peak_processes, "samples": sampler.samples,
             "killed_over_max_gb": sampler.killed, "tree_cpu_s": sampler.cpu_seconds,
+            "cpu_by_role": sampler.cpu_by_role(),
             "timeline": sampler.timeline, "stdout": out[-4000:], "stderr": err[-4000:]}
 
 
@@ -290,6 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nsmm-nb run, {args.workers} workers: {run['wall_s']:.1f} s wall, "
           f"{run['tree_cpu_s']:.1f} s CPU of the process tree "
           f"(/{args.workers} = {run['tree_cpu_s'] / args.workers:.1f} s), exit {run['returncode']}")
+    print("  CPU s by process: " + ", ".join(f"{k} {v:.1f}" for k, v in run["cpu_by_role"].items()))
     if result.get("client_seconds") is not None:
         print(f"  before the notebooks (runner start, validation, ingest, cache): "
               f"{run['wall_s'] - result['client_seconds']:.1f} s; notebooks to published "
