@@ -247,7 +247,8 @@ def _arrow_csv(probe: FileProbe, sep: str, columns: Iterable[str] | None = None,
     stripped = [str(c).strip().lstrip("\ufeff") for c in names]
     if not names or len(set(stripped)) != len(stripped) or "" in stripped:
         return None
-    column_types = {n: pa.string() for n in names}
+    # large_string: what pandas keeps its text in (no conversion when the frame is built)
+    column_types = {n: pa.large_string() for n in names}
     column_types.update(types or {})
     try:
         tab = pa_csv.read_csv(
@@ -271,7 +272,8 @@ def _arrow_csv(probe: FileProbe, sep: str, columns: Iterable[str] | None = None,
         return None
     out = {str(n).strip().lstrip("\ufeff"): tab.column(i) for i, n in enumerate(want)}
     # a blank line gives nulls; pandas gives empty text (dropped later either way)
-    return pa.table({n: pc.fill_null(c, "") if c.type == pa.string() and c.null_count else c
+    return pa.table({n: pc.fill_null(c, "") if c.type == pa.large_string() and c.null_count
+                     else c
                      for n, c in out.items()})
 
 
@@ -374,8 +376,8 @@ def read_tables(probes: list[FileProbe], *, columns: Iterable[str] | None = None
     for i, name in enumerate(tables[0].column_names):
         kinds = {t.schema.types[i] for t in tables}
         if len(kinds) > 1:
-            tables = [t.set_column(i, name, pc.cast(t.column(i), pa.string()))
-                      if t.schema.types[i] != pa.string() else t for t in tables]
+            tables = [t.set_column(i, name, pc.cast(t.column(i), pa.large_string()))
+                      if t.schema.types[i] != pa.large_string() else t for t in tables]
             tables = [t.set_column(i, name, pc.fill_null(t.column(i), "")) for t in tables]
     lengths = np.array([t.num_rows for t in tables])
     # chunks as read (no copy): each conversion joins the chunks of its column once
@@ -407,7 +409,7 @@ def _blank_in(tab: pa.Table) -> bool:
         return False
     blank = None
     for col in tab.columns:
-        if col.type == pa.string():
+        if col.type == pa.large_string():
             e = pc.equal(pc.binary_length(pc.utf8_trim_whitespace(col)), 0)
         else:
             e = pc.is_null(col)
