@@ -10,7 +10,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from smm_nb.viz.common import color, empty, figure, interval_dots, name, ratio_axis, text
+from smm_nb.viz.common import (code, color, empty, figure, interval_dots, name, ratio_axis,
+                               text)
 
 TERM_LABELS = {"format": ("format", "biçim"), "window": ("window", "zaman dilimi"),
                "paid": ("paid", "ücretli"), "category": ("category", "kategori"),
@@ -34,15 +35,31 @@ def _layout(fig: Figure, left: float, bottom: float = 0.5, right: float = 0.2,
     return fig
 
 
-def _date_axis(ax, first, last) -> None:
+def _date_axis(ax, first, last, lang=None) -> None:
     """Month ticks from a fixed locator (the auto date locator is re-run at every layout
-    pass): every month, or every other one on spans over eight months."""
+    pass): every month, or every other one on spans over eight months; month names in
+    the report's language, the year under January and under the first tick."""
     import matplotlib.dates as mdates
+    from babel.dates import format_date
 
     months = (last.year - first.year) * 12 + last.month - first.month
     loc = mdates.MonthLocator(interval=1 if months <= 8 else 2)
+    locale = "tr_TR" if code(lang) == "tr" else "en_US"
+
+    def fmt(x, pos):
+        day = mdates.num2date(x).date()
+        month = format_date(day, "MMM", locale=locale)
+        return f"{month}\n{day.year}" if pos == 0 or day.month == 1 else month
+
     ax.xaxis.set_major_locator(loc)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
+    ax.xaxis.set_major_formatter(FuncFormatter(fmt))
+
+
+def _word(lang, value: object) -> str:
+    """A category level (``reel``, ``other``) as the report's tables name it."""
+    from smm_nb.report.table_labels import value_label
+
+    return str(value_label(str(value), code(lang)))
 
 
 def _n(lang, x: float, digits: int = 0) -> str:
@@ -83,8 +100,9 @@ def drivers_chart(res, lang=None, terms: tuple[str, ...] = ("format", "window", 
         title = text(lang, f"{top['term'].replace('_', ' ')} {top['level']}: "
                      f"{top['rate_ratio']:.2f}× the {outcome}{per} of {top['reference']}, "
                      f"all else equal",
-                     f"{TERM_LABELS.get(top['term'], (top['term'],) * 2)[1]} {top['level']}: "
-                     f"{top['reference']} düzeyinin {top['rate_ratio']:.2f} katı "
+                     f"{TERM_LABELS.get(top['term'], (top['term'],) * 2)[1]} "
+                     f"{_word(lang, top['level'])}: {_word(lang, top['reference'])} "
+                     f"düzeyinin {_n(lang, top['rate_ratio'], 2)} katı "
                      f"{OUTCOME_TR.get(outcome, outcome)}{per_tr}, diğer her şey sabit")
     else:
         title = text(lang, "No content or timing effect is clear yet",
@@ -100,7 +118,8 @@ def drivers_chart(res, lang=None, terms: tuple[str, ...] = ("format", "window", 
     y = np.arange(len(eff))[::-1]
     tr = getattr(lang, "code", "en") == "tr"
     labels = [f"{TERM_LABELS.get(t, (t, t))[1 if tr else 0]}: "
-              + (f"{lv} (referans {ref})" if tr else f"{lv} (vs {ref})")
+              + (f"{_word(lang, lv)} (referans {_word(lang, ref)})" if tr
+                 else f"{lv} (vs {ref})")
               for t, lv, ref in zip(eff["term"], eff["level"], eff["reference"])]
     cols = ["#1f4e79" if p < 0.05 else "#8c8c8c" for p in eff["p_holm"]]
     interval_dots(ax, y, eff["rate_ratio"], eff["low"], eff["high"], cols, labels)
@@ -186,7 +205,7 @@ def forecast_chart(res, metric: str = "followers", lang=None, history_days: int 
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _n(lang, v)))
         ax.set_title(name(s.platform), fontsize=10)
         _date_axis(ax, hist.index[0] if len(hist) else fc["date"].iloc[0],
-                   fc["date"].iloc[-1])
+                   fc["date"].iloc[-1], lang)
     return _layout(fig, left=1.0, bottom=0.45, hspace=0.6, wspace=0.95)
 
 

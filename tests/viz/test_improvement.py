@@ -34,6 +34,8 @@ def test_drivers_chart_titles_the_clear_effect(drivers):
     assert "log scale" in fig.axes[0].get_xlabel()
     tr = drivers_chart(drivers, Language("tr"))
     assert "diğer her şey sabit" in _title(tr)
+    # Turkish words for the levels and a decimal comma: "biçim reels: görsel düzeyinin 1,8 katı"
+    assert "reels: görsel düzeyinin" in _title(tr) and f"{rr:.2f}".replace(".", ",") in _title(tr)
 
 
 def test_drivers_chart_without_model_says_why(drivers):
@@ -76,3 +78,16 @@ def test_response_curves_chart(rng):
     assert "USD" in fig.axes[0].get_xlabel()
     none = response_curves_chart(optimise_budget(pd.DataFrame(), None))
     assert any("no spend data" in t.get_text() for ax in none.axes for t in ax.texts)
+
+
+def test_forecast_months_are_named_in_the_report_language(rng):
+    from smm_nb.viz.improvement import _date_axis
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    days = pd.date_range("2026-10-01", "2027-02-28", freq="D")
+    ax.plot(days, np.arange(len(days)))
+    _date_axis(ax, days[0], days[-1], Language("tr"))
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels[0] == "Eki\n2026" and "Oca\n2027" in labels and "Kas" in labels
