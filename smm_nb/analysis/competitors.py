@@ -83,6 +83,7 @@ def compare_competitors(competitors: pd.DataFrame, posts: pd.DataFrame,
     t = t.dt.tz_localize(None) if isinstance(t.dtype, pd.DatetimeTZDtype) else t
     rows, foll = [], []
     starts, ends = [], []
+    posts = posts[["platform", "engagements_public"]]  # the columns read, not every column
     for plat, cg in comp.groupby("platform", sort=True):
         p = posts[posts["platform"] == plat]
         pt = t[p.index]
