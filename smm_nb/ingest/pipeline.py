@@ -365,8 +365,12 @@ def _take_text(arr: pa.Array, indices: pa.Array) -> pa.Array:
     n = len(arr)
     if n <= 4 * _SAMPLE or arr.null_count == n:
         return arr.take(indices)
-    if len(pc.unique(arr.slice(0, _SAMPLE))) * 8 > _SAMPLE:
+    distinct = pc.unique(arr.slice(0, _SAMPLE))
+    if len(distinct) * 8 > _SAMPLE:
         return arr.take(indices)
+    if len(distinct) == 1 and len(indices) == n and arr.null_count == 0 \
+            and distinct.null_count == 0 and pc.all(pc.equal(arr, distinct[0])).as_py():
+        return arr  # one value throughout (the platform): any order is the same
     enc = pc.dictionary_encode(arr)
     if len(enc.dictionary) * 4 > n:
         return arr.take(indices)

@@ -410,7 +410,7 @@ def _blank_in(tab: pa.Table) -> bool:
     blank = None
     for col in tab.columns:
         if col.type == pa.large_string():
-            e = pc.equal(pc.binary_length(pc.utf8_trim_whitespace(col)), 0)
+            e = _blank_text(col)
         else:
             e = pc.is_null(col)
         blank = e if blank is None else pc.and_(blank, e)
@@ -459,6 +459,11 @@ def _dedupe_names(names: list[str]) -> list[str]:
     return out
 
 
+def _blank_text(arr):
+    """Cells that are empty once stripped: empty or all whitespace (no stripped copy)."""
+    return pc.or_(pc.equal(pc.binary_length(arr), 0), pc.utf8_is_space(arr))
+
+
 def blank_rows(df: pd.DataFrame) -> np.ndarray:
     if df.empty or not len(df.columns):
         return np.zeros(len(df), dtype=bool)
@@ -466,8 +471,7 @@ def blank_rows(df: pd.DataFrame) -> np.ndarray:
     for c in df.columns:
         s = df[c]
         if isinstance(s.array, pd.arrays.ArrowStringArray):
-            arr = pc.utf8_trim_whitespace(_arrow_strings(s))
-            empty = pc.fill_null(pc.equal(pc.binary_length(arr), 0), True)
+            empty = pc.fill_null(_blank_text(_arrow_strings(s)), True)
             blank &= empty.to_numpy(zero_copy_only=False)
         else:
             blank &= (s.isna() | (s.astype("string").str.strip() == "")).to_numpy(dtype=bool)
@@ -629,7 +633,9 @@ def text(table: RawTable, column: str) -> pd.Series:
     """Text cells, stripped; empty and ``-`` are missing."""
     s = table.frame[column]
     arr = pc.utf8_trim_whitespace(_arrow_strings(s))  # what .str.strip() does
-    arr = pc.if_else(pc.is_in(arr, value_set=_NO_TEXT), pa.scalar(None, arr.type), arr)
+    drop = pc.is_in(arr, value_set=_NO_TEXT)
+    if pc.any(drop).as_py():
+        arr = pc.if_else(drop, pa.scalar(None, arr.type), arr)
     return _string_series(arr, s.index)
 
 

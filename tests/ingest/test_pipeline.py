@@ -195,7 +195,8 @@ def test_take_text_dictionary_path_equals_take(rng):
     few = pa.array(rng.choice(["instagram", "facebook", None, "x"], n), pa.large_string())
     many = pa.array([f"id{i}" for i in rng.permutation(n)], pa.large_string())
     order = pa.array(rng.permutation(n))
-    for arr in (few, many, pa.nulls(n, pa.large_string())):
+    one = pa.array(["instagram"] * n, pa.large_string())
+    for arr in (few, many, one, pa.nulls(n, pa.large_string())):
         assert _take_text(arr, order).equals(arr.take(order))
 
 

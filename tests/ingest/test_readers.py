@@ -143,3 +143,15 @@ def test_timestamp_fast_path_equals_general(tmp_path, cells):
     # (a time in the gap moves to the gap's end, 03:00)
     assert str(fast.iloc[0]) in ("2024-03-10 03:00:00-07:00", "2024-03-31 02:30:00-07:00",
                                  "2024-03-10 14:30:00-07:00")
+
+
+def test_blank_text_equals_strip_then_empty():
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from smm_nb.ingest.readers import _blank_text
+
+    a = pa.array(["", " ", "\t\n", "x", " x ", "\u00a0", "\u2003", "\ufeff", None],
+                 pa.large_string())
+    want = pc.equal(pc.binary_length(pc.utf8_trim_whitespace(a)), 0)
+    assert _blank_text(a).to_pylist() == want.to_pylist()
