@@ -217,3 +217,30 @@ def test_spans_per_file_equal_coverage(unit, zone):
             _coverage({"posts": s.iloc[a:b].to_frame("published_at")}, "Europe/Berlin")
             for a, b in zip(bounds[:-1], bounds[1:])]
     assert _spans(s, bounds, "Europe/Berlin") == want
+
+
+def test_batch_of_native_fixtures_equals_file_by_file(tmp_path, fixtures, ingest, monkeypatch):
+    """Instagram (BOM, DST edge times, '-' cells) and Facebook (Title and Description,
+    a quoted header cell, funded status, labels) content exports, three of each with
+    other post ids: the batch gives what reading them one by one gives."""
+    import smm_nb.ingest.pipeline as pipeline
+
+    paths = []
+    for name, enc in [("Nov-01-2026_Nov-20-2026_1234567890.csv", "utf-8-sig"),
+                      ("Facebook_content_Nov-01-2026_Nov-20-2026.csv", "utf-8")]:
+        src = (fixtures / "meta_business_suite" / name).read_text(encoding=enc)
+        header, body = src.split("\n", 1)
+        for k in range(3):
+            p = tmp_path / f"{k}_{name}"
+            p.write_text(header + "\n" + body.replace("180", f"18{k}").replace(
+                "1220_", f"122{k}_"), encoding=enc)
+            paths.append(p)
+    calls = []
+    real = pipeline._read_batch
+    monkeypatch.setattr(pipeline, "_read_batch",
+                        lambda *a: calls.append(real(*a)) or calls[-1])
+    batch = ingest(*paths)
+    assert len(calls) == 2 and all(c is not None for c in calls)
+    assert set(batch.tables["posts"].platform) == {"instagram", "facebook"}
+    _per_file(monkeypatch)
+    _same(batch, ingest(*paths))
