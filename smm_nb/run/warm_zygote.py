@@ -17,6 +17,7 @@ protocol runs on a separate socket: 4-byte big-endian length + JSON, one reply p
 """
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -327,6 +328,10 @@ def main(argv: list[str] | None = None) -> None:
     global _fingerprint
     preload()
     _fingerprint = source_fingerprint()
+    # What the zygote imported lives as long as any kernel forked from it: move it out of
+    # the collector's reach, so that a kernel's full collections do not walk (and, by
+    # touching them, copy) the libraries' objects, as the gc docs advise before fork.
+    gc.freeze()
     sock = socket.socket(fileno=fd)
     send_msg(sock, {"ok": True, "pid": os.getpid(), "ready": True})
     req = serve(sock)
