@@ -6,7 +6,8 @@ from matplotlib.figure import Figure
 
 from smm_nb.analysis.timing import BLOCKS, weekday_name
 from smm_nb.viz.common import (DIMENSION_TR, WEEKDAY_SHORT, code, color, defn, empty, figure,
-                               finish, interval_dots, name, percent_axis, text)
+                               finish, interval_dots, name, num, pct, percent_axis, text,
+                               word)
 
 
 def persona_chart(fit, platform: str | None = None, dimension: str = "age", lang=None) -> Figure:
@@ -25,12 +26,12 @@ def persona_chart(fit, platform: str | None = None, dimension: str = "age", lang
     dis = float(row["dissimilarity"].iloc[0])
     title = text(lang, f"{name(platform)}: {inside:.0%} of the audience is in the persona's "
                  f"{dimension} groups",
-                 f"{name(platform)}: kitlenin {inside:.0%} kadarı personanın "
+                 f"{name(platform)}: kitlenin {pct(lang, inside)} kadarı personanın "
                  f"{DIMENSION_TR.get(dimension, dimension)} gruplarında")
     note = text(lang, f"bars: audience share; line: persona target (even over the named groups); "
                 f"dissimilarity {dis:.2f} (0 = same, 1 = disjoint)",
                 f"çubuk: kitle payı; çizgi: persona hedefi (adı geçen gruplara eşit); "
-                f"farklılık endeksi {dis:.2f}")
+                f"farklılık endeksi {num(lang, dis, 2)}")
     fig, ax = figure(title, note)
     x = np.arange(len(b))
     ax.bar(x, b["share"], color=["#1f4e79" if m else "#bbbbbb" for m in b["in_persona"]])
@@ -55,7 +56,7 @@ def platform_fit_chart(fit, lang=None) -> Figure:
     title = text(lang, f"{name(best['platform'])} reaches the most of the persona's age groups: "
                  f"{best['reachable_share']:.0%}",
                  f"Personanın yaş gruplarına en çok {name(best['platform'])} ulaşıyor: "
-                 f"{best['reachable_share']:.0%}")
+                 f"{pct(lang, best['reachable_share'])}")
     years = sorted(set(f["survey_year"]))
     note = text(lang, f"share of {fit.population} in the persona's age groups who ever use each "
                 f"platform; Pew Research Center, survey {', '.join(map(str, years))}; dark = "
@@ -120,7 +121,8 @@ def timing_heatmap(timing, platform: str | None = None, lang=None) -> Figure:
     title = text(lang, f"{label}: best time {wd} {best['hour_block']}, "
                  f"{best['lift']:.2f}× the usual rate ({best['shrunk_lift']:.2f}× after shrinkage)",
                  f"{label}: en iyi zaman {wd} {best['hour_block']}, olağan oranın "
-                 f"{best['lift']:.2f} katı (küçültme sonrası {best['shrunk_lift']:.2f})")
+                 f"{num(lang, best['lift'], 2)} katı (küçültme sonrası "
+                 f"{num(lang, best['shrunk_lift'], 2)})")
     note = text(lang, f"{timing.definition}; lift over the platform rate, shrunk toward 1 "
                 f"(empirical Bayes); grey n=k = fewer than {timing.min_posts} posts, insufficient data",
                 f"{defn(timing.definition, lang)}; platform oranına göre artış, 1'e doğru küçültülmüş "
@@ -135,7 +137,7 @@ def timing_heatmap(timing, platform: str | None = None, lang=None) -> Figure:
         for j in range(len(BLOCKS)):
             if np.isfinite(mat[i, j]):
                 dark = abs(np.log(mat[i, j])) > 0.6 * span
-                ax.text(j, i, f"{mat[i, j]:.2f}", ha="center", va="center", fontsize=7,
+                ax.text(j, i, num(lang, mat[i, j], 2), ha="center", va="center", fontsize=7,
                         color="white" if dark else "black")
     thin = cells[(cells["status"] != "ok") & (cells["n"] > 0)]
     for r in thin.itertuples():  # posts exist but too few to judge: say so in the cell
@@ -161,7 +163,8 @@ def service_lines_chart(sl, lang=None) -> Figure:
     top = f.loc[f["value"].idxmax()]
     title = text(lang, f"{top['category']} on {name(top['platform'])} engages most: "
                  f"{top['value']:.2%}",
-                 f"En çok etkileşim {name(top['platform'])} {top['category']}: {top['value']:.2%}")
+                 f"En çok etkileşim {name(top['platform'])} {word(lang, top['category'])}: "
+                 f"{pct(lang, top['value'], 2)}")
     fig, ax = figure(title, defn(sl.definition, lang) + text(lang, "; 95% bootstrap intervals",
                                                  "; %95 bootstrap aralıkları"),
                      size=(7.5, max(2.8, 1.4 + 0.4 * len(f))))

@@ -6,7 +6,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from smm_nb.viz.common import (color, defn, empty, figure, finish, interval_dots, month_axis,
-                               name, percent_axis, ratio_axis, text)
+                               name, num, pct, percent_axis, ratio_axis, text, word)
 
 DEN_TR = {"reach": "erişim", "impressions": "gösterim", "followers": "takipçi"}
 STAT_TR = {"median": "gönderi oranlarının medyanı", "mean": "gönderi oranlarının ortalaması",
@@ -27,7 +27,7 @@ def engagement_rates_chart(rates, basis: str = "reach", statistic: str = "median
     title = text(lang,
                  f"{name(top['platform'])} posts engage most: {top['value']:.2%} of {basis}",
                  f"En çok etkileşim {name(top['platform'])}'da: {DEN_TR[basis]} başına "
-                 f"{top['value']:.2%}")
+                 f"{pct(lang, top['value'], 2)}")
     note = defn(str(top["definition"]), lang) + text(lang, "; 95% bootstrap intervals",
                                          "; %95 bootstrap aralıkları")
     fig, ax = figure(title, note, size=(7.5, max(2.8, 1.4 + 0.55 * len(f))))
@@ -66,7 +66,7 @@ def monthly_trend_chart(trend, lang=None) -> Figure:
         title = text(lang, f"{name(r['platform'])}: engagement rate "
                      f"{'changes' if sig else 'shows no clear change,'} "
                      f"{r['change_per_month']:+.1%} a month",
-                     f"{name(r['platform'])}: etkileşim oranı ayda {r['change_per_month']:+.1%}"
+                     f"{name(r['platform'])}: etkileşim oranı ayda {pct(lang, r['change_per_month'], 1, True)}"
                      f"{'' if sig else ' (belirgin değişim yok)'}")
     else:
         title = t
@@ -98,8 +98,9 @@ def rate_ratio_chart(rr, lang=None, what: str | None = None) -> Figure:
     best = f.loc[f["rate_ratio"].idxmax()]
     title = text(lang, f"{name(best['platform'])}: {best['level']} posts engage "
                  f"{best['rate_ratio']:.2f}× as much as {best['reference']} posts",
-                 f"{name(best['platform'])}: {best['level']}, {best['reference']} ile "
-                 f"kıyaslandığında {best['rate_ratio']:.2f}× etkileşim alıyor")
+                 f"{name(best['platform'])}: {word(lang, best['level'])}, "
+                 f"{word(lang, best['reference'])} ile "
+                 f"kıyaslandığında {num(lang, best['rate_ratio'], 2)}× etkileşim alıyor")
     note = defn(rr.definition, lang) + text(lang, "; 95% CI; 1× = the reference",
                                 "; %95 GA; 1× = referans")
     fig, ax = figure(title, note, size=(7.5, max(2.8, 1.4 + 0.45 * len(f))))
@@ -153,7 +154,8 @@ def growth_chart(growth, lang=None) -> Figure:
     r = g.loc[g["recent_growth_pct"].idxmax()]
     title = text(lang, f"{name(r['platform'])} grows fastest: {r['recent_growth_pct']:+.1%} "
                  "followers a month",
-                 f"En hızlı büyüyen {name(r['platform'])}: ayda {r['recent_growth_pct']:+.1%} "
+                 f"En hızlı büyüyen {name(r['platform'])}: ayda "
+                 f"{pct(lang, r['recent_growth_pct'], 1, True)} "
                  "takipçi")
     fig, ax = figure(title, text(lang, "net follower change in the month / followers at its "
                                  "start; complete months only",
@@ -179,8 +181,8 @@ def share_of_voice_chart(cc, lang=None) -> Figure:
     client = f[f["is_client"]].sort_values("posts", ascending=False).iloc[0]
     title = text(lang, f"{name(client['platform'])}: {client['share_posts']:.0%} of posts, "
                  f"{client['share_engagements']:.0%} of engagements",
-                 f"{name(client['platform'])}: gönderilerin {client['share_posts']:.0%} kadarı, "
-                 f"etkileşimlerin {client['share_engagements']:.0%} kadarı")
+                 f"{name(client['platform'])}: gönderilerin {pct(lang, client['share_posts'])} "
+                 f"kadarı, etkileşimlerin {pct(lang, client['share_engagements'])} kadarı")
     note = text(lang, f"accounts compared, {cc.start.date()} to {cc.end.date()}; engagements as "
                 "each export counts them",
                 f"karşılaştırılan hesaplar, {cc.start.date()} – {cc.end.date()}")
@@ -209,8 +211,8 @@ def response_time_chart(cm, lang=None) -> Figure:
     b, o = cm.get("all", "business"), cm.get("all", "off")
     title = text(lang, f"First replies take {b['median_hours']:.1f} h in business hours, "
                  f"{o['median_hours']:.1f} h off hours",
-                 f"İlk yanıt mesai saatinde {b['median_hours']:.1f} sa, mesai dışında "
-                 f"{o['median_hours']:.1f} sa") if b is not None and o is not None else t
+                 f"İlk yanıt mesai saatinde {num(lang, b['median_hours'], 1)} sa, mesai dışında "
+                 f"{num(lang, o['median_hours'], 1)} sa") if b is not None and o is not None else t
     fig, ax = figure(title, text(lang, "median hours to the first reply, answered messages; "
                                  "business hours Mon-Fri 09-18; 95% bootstrap intervals",
                                  "ilk yanıta kadar medyan saat; mesai Pzt-Cum 09-18; %95 "
@@ -241,8 +243,9 @@ def competitor_followers_chart(cc, lang=None) -> Figure:
     best = others.loc[others["growth_pct"].idxmax()] if len(others) else None
     title = text(lang, f"{name(plat)}: client followers {client['growth_pct']:+.0%} vs "
                  f"{best['account']} {best['growth_pct']:+.0%}" if best is not None else t,
-                 f"{name(plat)}: müşteri takipçileri {client['growth_pct']:+.0%}, "
-                 f"{best['account']} {best['growth_pct']:+.0%}" if best is not None else t)
+                 f"{name(plat)}: müşteri takipçileri {pct(lang, client['growth_pct'], 0, True)}, "
+                 f"{best['account']} {pct(lang, best['growth_pct'], 0, True)}"
+                 if best is not None else t)
     fig, ax = figure(title, text(lang, f"followers, 100 = {cc.start.date()}; "
                                  "competitor counts as their export gives them",
                                  f"takipçi, 100 = {cc.start.date()}"))

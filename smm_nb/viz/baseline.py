@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 
 from smm_nb.analysis.baseline import Baseline
 from smm_nb.analysis.its import ItsEffect
-from smm_nb.viz.common import tight_layout
+from smm_nb.viz.common import num, pct, tight_layout
 from smm_nb.viz.theme import PALETTE, PLATFORM_COLORS
 
 
@@ -49,7 +49,7 @@ def baseline_chart(base: Baseline, lang=None,
             ax.plot(r["value"], i, "o", color="white", mec=c, mew=2, ms=7)
         ax.set_title(_t(lang, en, tr), fontsize=9, loc="left", fontweight="normal")
         if m.startswith("er_"):
-            ax.xaxis.set_major_formatter(lambda x, _: f"{x:.1%}")
+            ax.xaxis.set_major_formatter(lambda x, _: pct(lang, x, 1))
         ax.set_xlim(left=0)
         ax.set_yticks(range(len(plats)), plats)
         ax.set_ylim(-0.6, len(plats) - 0.4)
@@ -94,7 +94,8 @@ def its_chart(effect: ItsEffect, lang=None) -> Figure:
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d.%m"))
     ax.set_ylim(bottom=0)
     ax.legend(loc="upper left")
-    ratio = f"×{effect.level_ratio:.2f} ({effect.level_low:.2f}–{effect.level_high:.2f})"
+    ratio = (f"×{num(lang, effect.level_ratio, 2)} ({num(lang, effect.level_low, 2)}–"
+             f"{num(lang, effect.level_high, 2)})")
     ev_en = "launch" if effect.event.key == "launch" else "plan change"
     ev_tr = "lansman" if effect.event.key == "launch" else "plan değişikliği"
     if effect.significant:

@@ -34,6 +34,30 @@ def text(lang, en: str, tr: str) -> str:
     return lang.text(en=en, tr=tr) if lang is not None else en
 
 
+def _language(lang):
+    from smm_nb.report.language import Language
+
+    return lang if hasattr(lang, "number") else Language(code(lang))
+
+
+def num(lang, x: float, digits: int = 0) -> str:
+    """A number as the report's language writes it (``1,234.5`` / ``1.234,5``)."""
+    return _language(lang).number(x, digits)
+
+
+def pct(lang, x: float, digits: int = 0, signed: bool = False) -> str:
+    """A ratio as a percent (``+21.4%`` / ``+%21,4``); ``signed`` shows a plus sign."""
+    out = _language(lang).percent(x, digits)
+    return "+" + out if signed and x is not None and x > 0 else out
+
+
+def word(lang, value: object) -> str:
+    """A category level (``reel``, ``business``) as the report's tables name it."""
+    from smm_nb.report.table_labels import value_label
+
+    return str(value_label(str(value), code(lang)))
+
+
 DEFINITION_TR = (
     ("public engagements (likes + comments + shares + saves)",
      "herkese açık etkileşimler (beğeni + yorum + paylaşım + kaydetme)"),

@@ -5,6 +5,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from smm_nb.analysis.experiments import ExperimentResult, ExperimentsResult
+from smm_nb.viz.common import num
 from smm_nb.viz.theme import PALETTE
 
 
@@ -47,7 +48,7 @@ def lift_chart(res: ExperimentsResult | ExperimentResult, lang=None,
             continue
         ax.plot([lo, hi], [i, i], color=color, lw=3, solid_capstyle="butt")
         ax.plot(est, i, "o", ms=8, color=color, mfc="white" if early else color, mew=2)
-        ax.text(hi * 1.03, i, f"×{est:.2f}" + (_t(lang, "  early look", "  erken bakış")
+        ax.text(hi * 1.03, i, f"×{num(lang, est, 2)}" + (_t(lang, "  early look", "  erken bakış")
                                                 if early else ""), va="center", fontsize=8)
     ax.set_xscale("log")
     ticks = [0.5, 0.67, 0.8, 1, 1.25, 1.5, 2]

@@ -5,6 +5,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from smm_nb.analysis.kpis import KpiStatus
+from smm_nb.viz.common import num, pct
 
 STATUS_COLORS = {"met": "#3a9d5d", "on track": "#3a9d5d", "within noise": "#c9a227",
                  "behind": "#b03a48", "no data": "#8c8c8c"}
@@ -53,13 +54,13 @@ def kpi_bullets(status: KpiStatus, lang=None) -> Figure:
                     else (r.low / r.target, r.high / r.target))
             ax.plot([min(a, xmax), min(b, xmax)], [i + 0.28, i + 0.28], color="#333333",
                     lw=1)
-        ax.text(min(right, xmax - 0.35) + 0.02, i - 0.28, f"{_fmt(r.value, r.metric)} / "
-                f"{_fmt(r.target, r.metric)} · "
+        ax.text(min(right, xmax - 0.35) + 0.02, i - 0.28, f"{_fmt(r.value, r.metric, lang)} / "
+                f"{_fmt(r.target, r.metric, lang)} · "
                 f"{_t(lang, r.status, STATUS_TR.get(r.status, r.status))}",
                 va="center", fontsize=8)
     ax.axvline(1.0, color="#222222", lw=2)
     ax.set_xlim(0, xmax)
-    ax.xaxis.set_major_formatter(lambda x, _: f"{x:.0%}")
+    ax.xaxis.set_major_formatter(lambda x, _: pct(lang, x))
     ax.set_yticks(range(len(fr)), labels)
     ax.set_ylim(len(fr) - 0.5, -0.8)  # top to bottom, room for the first label
     ax.set_xlabel(_t(lang, "share of target reached (value / target; costs: target / value)",
@@ -71,9 +72,11 @@ def kpi_bullets(status: KpiStatus, lang=None) -> Figure:
     return fig
 
 
-def _fmt(x: float, metric: str) -> str:
+def _fmt(x: float, metric: str, lang=None) -> str:
     if metric.startswith("er_") or metric.endswith("_rate") or metric == "ctr":
-        return f"{x:.1%}"
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    return f"{x:.2g}" if abs(x) < 10 else f"{x:.0f}"
+        return pct(lang, x, 1)
+    if abs(x) >= 10:
+        return num(lang, x)
+    if x == 0 or float(f"{x:.2g}").is_integer():
+        return num(lang, float(f"{x:.2g}"))
+    return num(lang, x, max(0, 1 - int(np.floor(np.log10(abs(x))))))  # 2 significant digits

@@ -5,6 +5,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from smm_nb.analysis.roi import RoiResult
+from smm_nb.viz.common import num
 from smm_nb.viz.theme import PALETTE
 
 KIND_COLORS = {"ad": PALETTE[0], "boost": PALETTE[1], "influencer": PALETTE[2],
@@ -33,7 +34,7 @@ def roas_chart(res: RoiResult, lang=None, target: float | None = None) -> Figure
         if np.isfinite(r["roas_low"]):
             ax.plot([r["roas_low"], r["roas_high"]], [i, i], color="#222222", lw=1.2)
         ax.text(max(roas, r["roas_high"] if np.isfinite(r["roas_high"]) else roas) * 1.02, i,
-                f"×{roas:.1f}  ({res.currency} {r['spend']:,.0f})", va="center", fontsize=8)
+                f"×{num(lang, roas, 1)}  ({res.currency} {num(lang, r['spend'])})", va="center", fontsize=8)
     ax.axvline(1.0, color="#b03a48", lw=1.5, label=_t(lang, "break-even", "başa baş"))
     if target:
         ax.axvline(target, color="#222222", lw=1, ls="--",
@@ -45,7 +46,8 @@ def roas_chart(res: RoiResult, lang=None, target: float | None = None) -> Figure
                      "ROAS = platformun atfettiği gelir / harcama (%95 GA)"))
     t = res.total
     ax.set_title(_t(lang, f"Paid activity returned ×{t['roas']:.1f} its spend (attributed)",
-                    f"Ücretli faaliyet harcamasının ×{t['roas']:.1f} katını getirdi (atfedilen)"))
+                    f"Ücretli faaliyet harcamasının ×{num(lang, t['roas'], 1)} katını getirdi "
+                    "(atfedilen)"))
     ax.legend(loc="lower right")
     fig.tight_layout()
     return fig

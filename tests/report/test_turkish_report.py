@@ -25,6 +25,9 @@ VERBATIM_COLUMNS = {"Metin", "Hesap", "Kaynak", "Kaynak dosya", "Nüfus", "Kampa
 #: Words that give away an English sentence written by the workbook.
 ENGLISH = re.compile(r"\b(the|and|of|with|per|data|posts?|days?|than|needed|median|vs|"
                      r"insufficient|followers|reach|impressions|month|weeks?|no|not)\b")
+#: English number formats: a decimal point (Turkish 1.500 has three digits after its dot)
+#: or a percent sign after the number (Turkish writes %21,4).
+ENGLISH_NUMBER = re.compile(r"\d\.\d{1,2}(?!\d)|\d%")
 #: Published sources quoted inside a sentence, e.g. "(Rival IQ ... Report 2025)".
 CITATION = re.compile(r"\((?:Rival IQ|Buffer|Pew|TurkStat|Hootsuite|Sprout)[^()]*"
                       r"(?:\([^()]*\)[^()]*)*\)")
@@ -48,6 +51,10 @@ def english_leftovers(report: Path, verbatim: set[str]) -> list[str]:
                 column = heads[i + offset] if 0 <= i + offset < len(heads) else ""
                 if column not in VERBATIM_COLUMNS and ENGLISH.search(CITATION.sub("", cell)):
                     found.append(f"{column}: {cell!r}")
+    for alt in re.findall(r'<img[^>]*alt="([^"]*)"', page):  # chart titles
+        title = CITATION.sub("", html.unescape(alt))
+        if ENGLISH.search(title) or ENGLISH_NUMBER.search(title):
+            found.append(f"chart {title!r}")
     prose = re.sub(r"<table.*?</table>", "", page, flags=re.S)
     for tag, inner in re.findall(r"<(p|h\d|li|title)[^>]*>(.*?)</\1>", prose, flags=re.S):
         text = CITATION.sub("", _text(inner))
@@ -91,7 +98,10 @@ def test_turkish_report_has_no_english_left(turkish_reports, demo_data_dir, slug
 def test_the_scan_finds_english(tmp_path):
     page = tmp_path / "r.html"
     page.write_text("<p>Yayımlanmış kıyaslar (Rival IQ Report 2025 (2024 data))</p>"
+                    '<img alt="Instagram: ayda +21.4% takipçi" src="x.png">'
+                    '<img alt="Instagram: ayda +%21,4 takipçi, hedef 1.500" src="y.png">'
                     "<table><tr><th>Gerekçe</th><th>Metin</th></tr>"
                     "<tr><td>instagram: data up to 2026-11-19</td><td>the best coffee</td></tr>"
                     "</table>", encoding="utf-8")
-    assert english_leftovers(page, set()) == ["Gerekçe: 'instagram: data up to 2026-11-19'"]
+    assert english_leftovers(page, set()) == ["Gerekçe: 'instagram: data up to 2026-11-19'",
+                                              "chart 'Instagram: ayda +21.4% takipçi'"]
