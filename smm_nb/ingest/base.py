@@ -153,8 +153,12 @@ def find_adapter(probe: FileProbe) -> Adapter:
         if adapter.sniff(probe):
             return adapter
     supported = "\n".join(f"  - {a.name}: {a.description}" for a in reversed(_REGISTRY))
-    seen = probe.first_line[:300] if probe.text else f"sheets {list(probe.sheet_names)}"
-    raise ExportError(probe.path, f"no importer recognises this file; header seen: {seen!r}. "
+    if probe.encoding is not None and not probe.text.strip():
+        what = "the file is empty"  # (not "sheets []": it is a text file)
+    else:
+        seen = probe.first_line[:300] if probe.text else f"sheets {list(probe.sheet_names)}"
+        what = f"header seen: {seen!r}"
+    raise ExportError(probe.path, f"no importer recognises this file; {what}. "
                                   f"Supported formats:\n{supported}")
 
 

@@ -244,3 +244,10 @@ def test_batch_of_native_fixtures_equals_file_by_file(tmp_path, fixtures, ingest
     assert set(batch.tables["posts"].platform) == {"instagram", "facebook"}
     _per_file(monkeypatch)
     _same(batch, ingest(*paths))
+
+
+def test_empty_file_is_called_empty(tmp_path, ingest):
+    p = tmp_path / "export.csv"
+    p.write_bytes(b"")
+    with pytest.raises(ExportError, match="the file is empty"):
+        ingest(p)
