@@ -8,6 +8,7 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
+import matplotlib.ticker as mticker
 from matplotlib.ticker import FuncFormatter
 
 from smm_nb.viz.theme import PALETTE, PLATFORM_COLORS
@@ -139,11 +140,37 @@ def finish(fig: Figure, top: float | None = None) -> Figure:
     return fig
 
 
-def month_axis(ax) -> None:
-    """Readable month ticks (no overlapping dates)."""
+class LocalDateFormatter(mticker.Formatter):
+    """Date ticks in the report's language with Babel (strftime would say ``Oct`` in a
+    Turkish chart): ``Eki`` on month starts, ``9 Eki`` otherwise; the year under the
+    first tick and under January."""
+
+    def __init__(self, locale: str):
+        self.locale = locale
+
+    def format_ticks(self, values):
+        from babel.dates import format_date
+
+        days = [mdates.num2date(v).date() for v in values]
+        monthly = all(d.day == 1 for d in days)
+        out = []
+        for i, d in enumerate(days):
+            label = format_date(d, "MMM" if monthly else "d MMM", locale=self.locale)
+            out.append(f"{label}\n{d.year}" if i == 0 or (monthly and d.month == 1) else label)
+        return out
+
+    def __call__(self, x, pos=None):
+        return self.format_ticks([x])[0]
+
+
+def month_axis(ax, lang=None) -> None:
+    """Readable date ticks (no overlapping dates), month names in the report's language."""
     loc = mdates.AutoDateLocator(maxticks=8)
     ax.xaxis.set_major_locator(loc)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
+    if code(lang) == "tr":
+        ax.xaxis.set_major_formatter(LocalDateFormatter("tr_TR"))
+    else:
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
 
 
 def percent_axis(ax, axis: str = "y", digits: int | None = None, lang=None) -> None:

@@ -10,7 +10,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from smm_nb.viz.common import (code, color, empty, figure, interval_dots, name, ratio_axis,
+from smm_nb.viz.common import (LocalDateFormatter, code, color, empty, figure, interval_dots, name, ratio_axis,
                                text)
 
 TERM_LABELS = {"format": ("format", "biçim"), "window": ("window", "zaman dilimi"),
@@ -40,19 +40,11 @@ def _date_axis(ax, first, last, lang=None) -> None:
     pass): every month, or every other one on spans over eight months; month names in
     the report's language, the year under January and under the first tick."""
     import matplotlib.dates as mdates
-    from babel.dates import format_date
 
     months = (last.year - first.year) * 12 + last.month - first.month
     loc = mdates.MonthLocator(interval=1 if months <= 8 else 2)
-    locale = "tr_TR" if code(lang) == "tr" else "en_US"
-
-    def fmt(x, pos):
-        day = mdates.num2date(x).date()
-        month = format_date(day, "MMM", locale=locale)
-        return f"{month}\n{day.year}" if pos == 0 or day.month == 1 else month
-
     ax.xaxis.set_major_locator(loc)
-    ax.xaxis.set_major_formatter(FuncFormatter(fmt))
+    ax.xaxis.set_major_formatter(LocalDateFormatter("tr_TR" if code(lang) == "tr" else "en_US"))
 
 
 def _word(lang, value: object) -> str:
@@ -227,9 +219,9 @@ def response_curves_chart(res, lang=None) -> Figure:
     else:
         title = text(lang, f"Daily {res.outcome} flatten as daily spend grows",
                      "Günlük harcama arttıkça dönüşüm artışı yavaşlıyor")
-    note = text(lang, f"Each dot is a day; curve = c + a·log(1 + spend/b) with 95% bootstrap "
-                f"band; | = current, ▲ = proposed daily spend; observational (spend was not "
-                f"randomised)",
+    note = text(lang, "Each dot is a day; curve = c + a·log(1 + spend/b) with 95% bootstrap "
+                "band; | = current, ▲ = proposed daily spend; observational (spend was not "
+                "randomised)",
                 "Her nokta bir gün; eğri = c + a·log(1 + harcama/b), %95 bootstrap bandı; | = "
                 "bugünkü, ▲ = önerilen günlük harcama; gözlemsel (harcama rastgele atanmadı)")
     n = len(curves)

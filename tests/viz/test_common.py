@@ -65,3 +65,20 @@ def test_tight_layout_measures_once_with_the_same_result(monkeypatch):
         assert all("get_tightbbox" not in vars(ax) for ax in b.axes)
         plt.close(a)
         plt.close(b)
+
+
+def test_date_ticks_in_turkish():
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from smm_nb.report.language import Language
+    from smm_nb.viz.common import month_axis
+
+    fig, ax = plt.subplots()
+    days = pd.date_range("2026-07-01", "2027-02-28", freq="D")
+    ax.plot(days, range(len(days)))
+    month_axis(ax, Language("tr"))
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels[0].endswith("2026") and any(lb.startswith("Oca") for lb in labels)
+    assert not any(m in " ".join(labels) for m in ("Jan", "Oct", "Dec"))
