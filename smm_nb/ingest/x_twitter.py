@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from smm_nb.ingest.base import AdapterOutput, FileProbe, IngestContext, register
-from smm_nb.ingest.readers import (frame, has_columns, hashtags, map_columns, probe_header,
-                                   read_table, to_count, to_date, to_timestamp)
+from smm_nb.ingest.base import (AdapterOutput, BatchOutput, FileProbe, IngestContext,
+                                register)
+from smm_nb.ingest.readers import (RawTable, frame, has_columns, hashtags, map_columns,
+                                   probe_header, read_table, read_tables, to_count, to_date,
+                                   to_timestamp)
 
 X_TZ = "UTC"  # X exports days and times in UTC
 
@@ -45,6 +47,19 @@ class XLegacyPosts:
 
     def read(self, probe: FileProbe, ctx: IngestContext) -> AdapterOutput:
         t = read_table(probe)
+        out = self._posts(t, ctx)
+        return AdapterOutput({"posts": out}, rows_read=len(t), rows_skipped=t.skipped)
+
+    def read_many(self, probes: list[FileProbe], ctx: IngestContext) -> BatchOutput | None:
+        """Monthly exports of one account (same header) converted in one pass."""
+        t = read_tables(probes)
+        if t is None:
+            return None
+        return BatchOutput({"posts": self._posts(t, ctx)}, {"posts": t.part_of},
+                           t.rows_per_part.tolist(), t.part_skipped.tolist())
+
+    @staticmethod
+    def _posts(t: RawTable, ctx: IngestContext) -> pd.DataFrame:
         cols = map_columns(t, {
             "post_id": "Tweet id", "text": "Tweet text", "published_at": "time",
             "impressions": "impressions", "engagements": "engagements",
@@ -58,8 +73,7 @@ class XLegacyPosts:
         if promo is not None:
             paid = to_count(t, promo)
             cols["paid"] = paid.fillna(0) > 0
-        out = frame(t, {"platform": "x", **cols})
-        return AdapterOutput({"posts": out}, rows_read=len(t), rows_skipped=t.skipped)
+        return frame(t, {"platform": "x", **cols})
 
 
 class XLegacyDaily:

@@ -251,3 +251,27 @@ def test_empty_file_is_called_empty(tmp_path, ingest):
     p.write_bytes(b"")
     with pytest.raises(ExportError, match="the file is empty"):
         ingest(p)
+
+
+def test_batch_of_x_tweet_activity_equals_file_by_file(tmp_path, fixtures, ingest,
+                                                       monkeypatch):
+    """Monthly legacy X exports (own offsets, '215.0' counts, '-' promoted cells)."""
+    import smm_nb.ingest.pipeline as pipeline
+    from smm_nb.ingest.x_twitter import XLegacyPosts
+
+    src = (fixtures / "x" / "tweet_activity_metrics_nordwind_20260301_20260401_en.csv"
+           ).read_text()
+    header, body = src.split("\n", 1)
+    paths = []
+    for k in range(3):
+        p = tmp_path / f"tweet_activity_metrics_nordwind_2026030{k}_en.csv"
+        p.write_text(header + "\n" + body.replace('"17', f'"{k}7'))  # other tweet ids
+        paths.append(p)
+    calls = []
+    real = pipeline._read_batch
+    monkeypatch.setattr(pipeline, "_read_batch",
+                        lambda *a: calls.append(real(*a)) or calls[-1])
+    batch = ingest(*paths)
+    assert calls and calls[0] is not None and len(batch.tables["posts"]) >= 3
+    monkeypatch.setattr(XLegacyPosts, "read_many", None)
+    _same(batch, ingest(*paths))
