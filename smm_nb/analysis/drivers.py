@@ -298,7 +298,6 @@ def fit_count_model(data: pd.DataFrame, outcome: str, factors: Sequence[str],
     Levels with fewer than ``min_level_n`` observations are pooled into ``"other"``.
     """
     references = {**REFERENCES, **(references or {})}
-    cols = [outcome] + ([exposure] if exposure else [])
     df = data.copy()
     df = df[df[outcome].notna()]
     if exposure:

@@ -10,7 +10,7 @@ which is not the same as zero), and every row keeps ``source_file`` and
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np

@@ -311,7 +311,7 @@ class _ClientRun:
         from smm_nb.report.combined import combined_report
         from smm_nb.report.language import Language
 
-        ws, cfg = self.plan.ws, self.plan.ws.config
+        cfg = self.plan.ws.config
         outcomes = []
         for name in self.plan.notebooks:
             r = self.results[name]
