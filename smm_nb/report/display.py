@@ -113,7 +113,10 @@ def figure_png(fig) -> bytes | None:
 
     import matplotlib as mpl
     import numpy as np
-    from matplotlib import _tight_bbox
+    try:  # matplotlib's own helper for bbox_inches="tight" (private: fall back if it moves)
+        from matplotlib import _tight_bbox
+    except ImportError:  # pragma: no cover - depends on the matplotlib version
+        _tight_bbox = None
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.layout_engine import PlaceHolderLayoutEngine
     from matplotlib.transforms import Bbox
@@ -129,7 +132,8 @@ def figure_png(fig) -> bytes | None:
     if engine is None or isinstance(engine, PlaceHolderLayoutEngine):
         renderer = canvas.get_renderer()
         box = fig.get_tightbbox(renderer).padded(mpl.rcParams["savefig.pad_inches"])
-    if box is not None and box.width <= size[0] and box.height <= size[1]:
+    if _tight_bbox is not None and box is not None and box.width <= size[0] \
+            and box.height <= size[1]:
         # savefig draws on a canvas int(box px) high whose rows count down from its
         # top: keep that top row where it is on a canvas of the figure's own height
         rows, height = int(box.height * dpi), int(size[1] * dpi)
