@@ -64,6 +64,7 @@ def validate_client(slug: str, data_dir: Path) -> ValidationReport:
                     for f in result.files]
     report.errors += result.errors
     report.warnings += result.warnings
+    ws.store(result)
     if not result.files:
         report.warnings.append(f"{ws.exports_dir}: no export files yet")
     for t in coverage(result.tables).tables:

@@ -151,6 +151,12 @@ class Workspace:
         return ingest_files(self.export_paths(), ctx, root=self.exports_dir,
                             collect_errors=collect_errors)
 
+    def store(self, result) -> None:
+        """Cache a clean ingest of the current exports (``smm-nb validate`` has just read
+        them all), so that the notebooks and the next run do not read them again."""
+        if result.ok:
+            self._write_cache(self.cache_root / self.inputs_digest(), result)
+
     def _load(self) -> dict[str, pd.DataFrame]:
         digest = self.inputs_digest()
         cache = self.cache_root / digest

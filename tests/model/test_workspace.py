@@ -131,3 +131,21 @@ def test_cache_build_leaves_other_writers_alone_and_replaces_a_damaged_cache(dat
     assert (damaged / "complete").is_file()
     assert writing.is_dir() and not abandoned.exists()
     assert len(Workspace("ledgerline", data_dir).posts) == n  # read back from the cache
+
+
+def test_validate_leaves_a_cache_the_notebooks_read(data_dir, monkeypatch):
+    import shutil
+
+    from smm_nb.model.workspace import Workspace, load_client
+    from smm_nb.validate import validate_client
+
+    shutil.rmtree(data_dir / "cache", ignore_errors=True)
+    report = validate_client("kahve-kosesi", data_dir)
+    assert report.ok
+
+    def no_second_read(self, collect_errors=False):
+        raise AssertionError("exports read again after validate")
+
+    monkeypatch.setattr(Workspace, "ingest", no_second_read)
+    posts = load_client("kahve-kosesi", data_dir).posts
+    assert len(posts) == report.tables["posts"]["rows"] > 0
