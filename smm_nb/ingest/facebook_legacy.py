@@ -20,7 +20,7 @@ import pandas as pd
 
 from smm_nb.ingest.base import AdapterOutput, FileProbe, IngestContext, register
 from smm_nb.ingest.readers import (RawTable, frame, has_columns, map_columns, probe_header,
-                                   read_table, text, to_count, to_date, to_number)
+                                   read_table, text, to_count, to_number)
 
 FB_TZ = "America/Los_Angeles"  # legacy Insights reports in Pacific time
 

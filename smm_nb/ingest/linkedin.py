@@ -24,9 +24,8 @@ import pandas as pd
 
 from smm_nb.errors import ExportError
 from smm_nb.ingest.base import AdapterOutput, FileProbe, IngestContext, register
-from smm_nb.ingest.readers import (RawTable, frame, map_columns, normalize, probe_header,
-                                   probe_lines, read_table, header_cells, text, to_count,
-                                   to_number)
+from smm_nb.ingest.readers import (RawTable, frame, header_cells, map_columns, normalize,
+                                   probe_lines, read_table, text, to_number)
 
 LI_TZ = "UTC"  # post times in the content export are UTC
 

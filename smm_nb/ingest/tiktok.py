@@ -10,7 +10,6 @@ included; ``Add to favorites`` / ``Total bookmarks`` are saves.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import numpy as np
 import pandas as pd

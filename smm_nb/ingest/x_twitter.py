@@ -15,9 +15,8 @@ import pandas as pd
 
 from smm_nb.ingest.base import (AdapterOutput, BatchOutput, FileProbe, IngestContext,
                                 register)
-from smm_nb.ingest.readers import (RawTable, frame, has_columns, hashtags, map_columns,
-                                   probe_header, read_table, read_tables, to_count, to_date,
-                                   to_timestamp)
+from smm_nb.ingest.readers import (RawTable, frame, hashtags, map_columns, probe_header,
+                                   read_table, read_tables, to_count, to_date, to_timestamp)
 
 X_TZ = "UTC"  # X exports days and times in UTC
 

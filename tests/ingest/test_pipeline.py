@@ -186,7 +186,6 @@ def test_duplicated_keys_like_pandas(rng):
 
 
 def test_take_text_dictionary_path_equals_take(rng):
-    import numpy as np
     import pyarrow as pa
 
     from smm_nb.ingest.pipeline import _take_text
