@@ -79,7 +79,8 @@ def drivers_chart(res, lang=None, terms: tuple[str, ...] = ("format", "window", 
                               "İçerik ya da zaman etkisi tahmin edilemedi."))
     eff = eff.assign(_o=eff["term"].map({t: i for i, t in enumerate(terms)})) \
         .sort_values(["_o", "rate_ratio"], ascending=[True, False])
-    clear = eff[eff["p_holm"] < 0.05]
+    # the headline names a real level: the pooled "other" is drawn but never the headline
+    clear = eff[(eff["p_holm"] < 0.05) & (eff["level"] != "other")]
     outcome = OUTCOME_LABELS.get(res.outcome, res.outcome)
     per = f" per {res.exposure}" if res.exposure else ""
     per_tr = {"reach": " (erişim başına)", "impressions": " (gösterim başına)"}.get(

@@ -91,3 +91,12 @@ def test_forecast_months_are_named_in_the_report_language(rng):
     fig.canvas.draw()
     labels = [t.get_text() for t in ax.get_xticklabels()]
     assert labels[0] == "Eki\n2026" and "Oca\n2027" in labels and "Kas" in labels
+
+
+def test_drivers_headline_never_names_the_pooled_other_level(drivers):
+    from dataclasses import replace
+
+    eff = drivers.effects.copy()
+    other = eff.iloc[[0]].assign(level="other", rate_ratio=5.0, low=3.0, high=8.0, p_holm=1e-6)
+    fig = drivers_chart(replace(drivers, effects=pd.concat([eff, other], ignore_index=True)))
+    assert "other" not in _title(fig) and "reel" in _title(fig)
