@@ -250,8 +250,12 @@ def _simulate_daily(rng: np.random.Generator, spec: ClientSpec, p: PlatformSpec
     })
 
 
-def simulate_client(spec: ClientSpec) -> dict[str, pd.DataFrame]:
-    """Canonical tables (as strings/numbers ready to write) for one demo client."""
+def simulate_client(spec: ClientSpec, fast: bool = False) -> dict[str, pd.DataFrame]:
+    """Canonical tables (as strings/numbers ready to write) for one demo client.
+
+    ``fast`` is the vectorised path for a million posts (:func:`large_client`): ``posts``
+    and ``messages`` then carry typed (time-zone aware) timestamps.
+    """
     rng = np.random.default_rng(spec.seed)
     tz = spec.config["timezone"]
     posts, daily, audience, activity = [], [], [], []
@@ -259,11 +263,16 @@ def simulate_client(spec: ClientSpec) -> dict[str, pd.DataFrame]:
         d = _simulate_daily(rng, spec, p)
         followers = pd.Series(d["followers"].to_numpy(), index=pd.to_datetime(d["date"]))
         daily.append(d)
-        posts.append(_simulate_posts(rng, spec, p, followers, tz))
+        posts.append(_simulate_posts(rng, spec, p, followers, tz, fast=fast))
         audience.append(_audience(rng, spec, p))
         activity.append(_activity(rng, p, int(followers.iloc[-1])))
+    post_frame = pd.concat(posts, ignore_index=True)
+    if fast:
+        post_frame["video_views"] = pd.array(post_frame["video_views"], dtype="Int64")
+        for col in ("experiment", "arm", "text", "tags", "format", "category"):
+            post_frame[col] = post_frame[col].astype("string")
     tables = {
-        "posts": pd.concat(posts, ignore_index=True),
+        "posts": post_frame,
         "account_daily": pd.concat(daily, ignore_index=True),
         "audience": pd.concat(audience, ignore_index=True),
         "activity": pd.concat(activity, ignore_index=True),
@@ -273,7 +282,7 @@ def simulate_client(spec: ClientSpec) -> dict[str, pd.DataFrame]:
     if spec.competitors:
         tables["competitors"] = _competitors(rng, spec)
     if spec.messages_per_day:
-        tables["messages"] = _messages(rng, spec)
+        tables["messages"] = (_messages_fast if fast else _messages)(rng, spec)
     return tables
 
 
@@ -811,35 +820,6 @@ def large_spec(slug: str = "bigco", posts: int = 1_000_000, years: float = 5,
         messages_per_day=max(2.0, 0.1 * posts / n_days))
 
 
-def simulate_large(spec: ClientSpec) -> dict[str, pd.DataFrame]:
-    """Like :func:`simulate_client`, vectorised for a million posts; ``posts`` and
-    ``messages`` carry typed (time-zone aware) timestamps."""
-    rng = np.random.default_rng(spec.seed)
-    tz = spec.config["timezone"]
-    posts, daily, audience, activity = [], [], [], []
-    for p in spec.platforms:
-        d = _simulate_daily(rng, spec, p)
-        followers = pd.Series(d["followers"].to_numpy(), index=pd.to_datetime(d["date"]))
-        daily.append(d)
-        posts.append(_simulate_posts(rng, spec, p, followers, tz, fast=True))
-        audience.append(_audience(rng, spec, p))
-        activity.append(_activity(rng, p, int(followers.iloc[-1])))
-    post_frame = pd.concat(posts, ignore_index=True)
-    post_frame["video_views"] = pd.array(post_frame["video_views"], dtype="Int64")
-    for col in ("experiment", "arm", "text", "tags", "format", "category"):
-        post_frame[col] = post_frame[col].astype("string")
-    tables = {
-        "posts": post_frame,
-        "account_daily": pd.concat(daily, ignore_index=True),
-        "audience": pd.concat(audience, ignore_index=True),
-        "activity": pd.concat(activity, ignore_index=True),
-    }
-    tables["spend"], tables["conversions"] = _spend(rng, spec)
-    tables["competitors"] = _competitors(rng, spec)
-    tables["messages"] = _messages_fast(rng, spec)
-    return tables
-
-
 def large_client(data_dir: Path, slug: str = "bigco", posts: int = 1_000_000,
                  years: float = 5, seed: int = 505) -> Path:
     """A large client for the scale run: about ``posts`` posts on five platforms over
@@ -850,7 +830,7 @@ def large_client(data_dir: Path, slug: str = "bigco", posts: int = 1_000_000,
     Generation is vectorised: a million posts take seconds.
     """
     spec = large_spec(slug, posts, years, seed)
-    tables = simulate_large(spec)
+    tables = simulate_client(spec, fast=True)
     client_dir = Path(data_dir) / "clients" / slug
     if client_dir.exists():
         shutil.rmtree(client_dir)
