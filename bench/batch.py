@@ -91,8 +91,15 @@ def make_light_notebooks(folder: Path) -> dict[str, Path]:
     return out
 
 
-def kernel_floor(repeats: int = 3) -> float:
-    """Median seconds for a fresh kernel to start and make the notebooks' imports."""
+FLOOR_SAMPLES: list[float] = []
+
+
+def kernel_floor(repeats: int = 5) -> float:
+    """Median seconds for a fresh kernel to start and make the notebooks' imports.
+
+    Every sample is kept in :data:`FLOOR_SAMPLES`: the floor is taken again before each
+    kind of notebook and the median of all samples is used, because a single start-up
+    time moved by ±15% between runs on the same quiet machine."""
     from jupyter_client.manager import start_new_kernel
 
     times = []
@@ -106,7 +113,8 @@ def kernel_floor(repeats: int = 3) -> float:
         finally:
             kc.stop_channels()
             km.shutdown_kernel(now=True)
-    return statistics.median(times)
+    FLOOR_SAMPLES.extend(times)
+    return statistics.median(FLOOR_SAMPLES)
 
 
 # ------------------------------------------------------------------------------ modes
@@ -171,7 +179,7 @@ def summarize(kind: str, n: int, workers: int, floor_nb: float, walls: dict[str,
               rows: dict[str, list[dict]]) -> dict:
     floor = floor_nb * n / workers
     res = {"kind": kind, "notebooks": n, "workers": workers, "floor_per_notebook": floor_nb,
-           "floor": floor, "modes": {}}
+           "floor_samples": list(FLOOR_SAMPLES), "floor": floor, "modes": {}}
     for mode, wall in walls.items():
         entry = {"wall": wall, "notebooks_per_s": n / wall, "vs_floor": wall / floor}
         if "plain" in walls and mode != "plain":
@@ -194,7 +202,9 @@ def print_result(res: dict) -> None:
     print(f"\n== {res['kind']} notebooks: {res['notebooks']} notebooks, {res['workers']} workers"
           f" ==")
     print(f"floor: fresh kernel + imports {res['floor_per_notebook']:.2f} s/notebook x "
-          f"{res['notebooks']} / {res['workers']} = {res['floor']:.1f} s")
+          f"{res['notebooks']} / {res['workers']} = {res['floor']:.1f} s "
+          f"(median of {len(FLOOR_SAMPLES)} kernels, {min(FLOOR_SAMPLES):.2f}-"
+          f"{max(FLOOR_SAMPLES):.2f} s)")
     print(f"{'mode':<7}{'wall s':>9}{'nb/s':>8}{'x plain':>9}{'x floor':>9}{'x fresh':>9}"
           f"{'overhead':>10}{'work':>7}{'work max':>10}{'html ms':>9}")
     for mode, e in res["modes"].items():
@@ -238,9 +248,11 @@ def main(argv: list[str] | None = None) -> int:
         from smm_nb.model.workspace import load_client
         for s in slugs:
             load_client(s, data).tables()
-        for kind in args.kinds:
+        for i, kind in enumerate(args.kinds):
             nbs = light if kind == "light" else real
             n = len(slugs) * len(nbs)
+            if i:  # the machine may have changed since: sample the floor again
+                floor_nb = kernel_floor()
             walls, rows = {}, {}
             for mode in modes:
                 print(f"{kind}: {mode} ...", flush=True)
