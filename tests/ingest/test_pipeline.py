@@ -137,12 +137,8 @@ def test_batch_of_one_header_equals_file_by_file(tmp_path, ingest, monkeypatch):
         r[rows[0].index("Likes")] = "9999"
     later = _write(tmp_path / "in" / "zz_later.csv", rows)
     paths.append(later)
-    import smm_nb.ingest.pipeline as pipeline
 
-    calls = []
-    real = pipeline._read_batch
-    monkeypatch.setattr(pipeline, "_read_batch",
-                        lambda *a: calls.append(real(*a)) or calls[-1])
+    calls = _spy_batches(monkeypatch)
     with pytest.raises(ExportError, match="row 552: column 'post_id'"):
         ingest(*paths, tz="Europe/Berlin")
     assert calls and calls[0] is None  # the batch gave way to file by file
@@ -222,7 +218,6 @@ def test_batch_of_native_fixtures_equals_file_by_file(tmp_path, fixtures, ingest
     """Instagram (BOM, DST edge times, '-' cells) and Facebook (Title and Description,
     a quoted header cell, funded status, labels) content exports, three of each with
     other post ids: the batch gives what reading them one by one gives."""
-    import smm_nb.ingest.pipeline as pipeline
 
     paths = []
     for name, enc in [("Nov-01-2026_Nov-20-2026_1234567890.csv", "utf-8-sig"),
@@ -234,15 +229,23 @@ def test_batch_of_native_fixtures_equals_file_by_file(tmp_path, fixtures, ingest
             p.write_text(header + "\n" + body.replace("180", f"18{k}").replace(
                 "1220_", f"122{k}_"), encoding=enc)
             paths.append(p)
-    calls = []
-    real = pipeline._read_batch
-    monkeypatch.setattr(pipeline, "_read_batch",
-                        lambda *a: calls.append(real(*a)) or calls[-1])
+    calls = _spy_batches(monkeypatch)
     batch = ingest(*paths)
     assert len(calls) == 2 and all(c is not None for c in calls)
     assert set(batch.tables["posts"].platform) == {"instagram", "facebook"}
     _per_file(monkeypatch)
     _same(batch, ingest(*paths))
+
+
+def _spy_batches(monkeypatch) -> list:
+    """What every call of the pipeline's one-pass batch reader returned (None: declined)."""
+    import smm_nb.ingest.pipeline as pipeline
+
+    calls = []
+    real = pipeline._read_batch
+    monkeypatch.setattr(pipeline, "_read_batch",
+                        lambda *a: calls.append(real(*a)) or calls[-1])
+    return calls
 
 
 def test_empty_file_is_called_empty(tmp_path, ingest):
@@ -255,7 +258,6 @@ def test_empty_file_is_called_empty(tmp_path, ingest):
 def test_batch_of_x_tweet_activity_equals_file_by_file(tmp_path, fixtures, ingest,
                                                        monkeypatch):
     """Monthly legacy X exports (own offsets, '215.0' counts, '-' promoted cells)."""
-    import smm_nb.ingest.pipeline as pipeline
     from smm_nb.ingest.x_twitter import XLegacyPosts
 
     src = (fixtures / "x" / "tweet_activity_metrics_nordwind_20260301_20260401_en.csv"
@@ -266,10 +268,7 @@ def test_batch_of_x_tweet_activity_equals_file_by_file(tmp_path, fixtures, inges
         p = tmp_path / f"tweet_activity_metrics_nordwind_2026030{k}_en.csv"
         p.write_text(header + "\n" + body.replace('"17', f'"{k}7'))  # other tweet ids
         paths.append(p)
-    calls = []
-    real = pipeline._read_batch
-    monkeypatch.setattr(pipeline, "_read_batch",
-                        lambda *a: calls.append(real(*a)) or calls[-1])
+    calls = _spy_batches(monkeypatch)
     batch = ingest(*paths)
     assert calls and calls[0] is not None and len(batch.tables["posts"]) >= 3
     monkeypatch.setattr(XLegacyPosts, "read_many", None)
