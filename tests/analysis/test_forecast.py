@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smm_nb.analysis.forecast import (MIN_FORECAST, MIN_HISTORY, _simulate, backtest,
-                                      daily_series, forecast, simulate_paths,
+from smm_nb.analysis.forecast import (MIN_FORECAST, MIN_HISTORY, _quantile, _simulate,
+                                      backtest, daily_series, forecast, simulate_paths,
                                       structural_break)
 from smm_nb.model.config import parse_config
 from smm_nb.model.workspace import load_client
@@ -32,6 +32,34 @@ def _config(kpis):
     return parse_config({"name": "T", "slug": "t", "timezone": "UTC", "currency": "EUR",
                          "platforms": {"instagram": {"handle": "@t"}},
                          "phases": {"launch_start": "2026-01-01"}, "kpis": kpis})
+
+
+@pytest.mark.parametrize("shape,axis", [((90, 1000), 1), ((28, 500), 1), ((1000,), 0),
+                                        ((7, 3), 0), ((1, 5), 1), ((2, 2), 1)])
+def test_sorted_quantiles_equal_numpy_bit_for_bit(shape, axis):
+    rng = np.random.default_rng(4)
+    q = [0.5, 0.1, 0.9, 0.025, 0.975, 0.0, 1.0, 0.3333]
+    for x in (rng.standard_normal(shape), rng.poisson(3, shape).astype(float),
+              np.expm1(rng.normal(8, 1, shape)).clip(min=0)):
+        assert np.array_equal(_quantile(x, q, axis=axis), np.quantile(x, q, axis=axis))
+    x = rng.standard_normal(shape)
+    x.flat[0] = np.nan  # NaN: numpy's own handling
+    assert np.array_equal(_quantile(x, q, axis=axis), np.quantile(x, q, axis=axis),
+                          equal_nan=True)
+
+
+def test_backtest_reusing_the_forecast_filter_is_identical():
+    for metric in ("net_adds", "reach"):
+        for days in (150, 260):  # within the fit window, and beyond it
+            y = daily_series(_daily(days), "instagram", metric)
+            fitted, filtered = [], []
+            simulate_paths(y, 28, 10, seed=0, log=metric == "reach", fitted=fitted,
+                           filtered=filtered)
+            assert len(filtered) == 1
+            a = backtest(y, "instagram", metric, params=fitted[0], seed=2)
+            b = backtest(y, "instagram", metric, params=fitted[0], seed=2,
+                         filtered=filtered[0])
+            assert a == b and len(a) == 1
 
 
 def test_daily_series_by_hand():
