@@ -372,6 +372,28 @@ class LocalExecutor:
                 pool.shutdown(wait=not broken, cancel_futures=True)
 
 
+def execute_task_in_own_context(task: NotebookTask) -> TaskResult:
+    """:func:`execute_task` in an empty :mod:`contextvars` context, with its own event loop.
+
+    jupyter_core keeps the event loop that drives nbclient in a context variable, and
+    asyncio hands the context of the thread that schedules work to the work it schedules:
+    a dask worker in the client's process (``LocalCluster(processes=False)``) can run two
+    notebooks in two threads that inherit the *same* loop, and the second fails with
+    "This event loop is already running". Each notebook gets a fresh context instead, and
+    the loop made in it is closed afterwards.
+    """
+    import asyncio
+    import contextvars
+
+    context = contextvars.Context()
+    try:
+        return context.run(execute_task, task)
+    finally:
+        for value in context.values():
+            if isinstance(value, asyncio.AbstractEventLoop) and not value.is_running():
+                value.close()
+
+
 class DaskExecutor:
     """Spread notebooks over a dask.distributed cluster.
 
@@ -397,7 +419,7 @@ class DaskExecutor:
         futures: dict[Any, NotebookTask] = {}
 
         def submit(task: NotebookTask) -> Any:
-            fut = client.submit(execute_task, task, pure=False,
+            fut = client.submit(execute_task_in_own_context, task, pure=False,
                                 key=f"smm-nb-{task.client}-{task.notebook}-{os.urandom(4).hex()}")
             futures[fut] = task
             return fut

@@ -137,6 +137,12 @@ def test_warm_kernels_give_the_same_findings(data_dir, tmp_path, summary_nb):
 
 def test_scheduler_option_runs_on_a_dask_cluster(data_dir, tmp_path, summary_nb):
     distributed = pytest.importorskip("distributed")
+    from jupyter_core.utils import ensure_event_loop
+
+    # as after an in-process papermill run: this thread's context holds an event loop,
+    # which the in-process worker's two threads inherit (they failed with "This event
+    # loop is already running" before each notebook got a context of its own)
+    ensure_event_loop()
     reports = tmp_path / "reports"
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
                                   dashboard_address=None) as cluster:
