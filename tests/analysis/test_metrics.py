@@ -195,3 +195,30 @@ def test_rate_ratios_of_a_large_platform_use_summed_cells(monkeypatch):
     sums = posts.groupby("format")[["engagements_public", "reach"]].sum()
     rates = sums["engagements_public"] / sums["reach"]
     assert rr["rate_ratio"] == pytest.approx(rates["reel"] / rates["image"], rel=1e-9)
+
+
+@pytest.mark.parametrize("levels, covs", [
+    (["image", "reel", "image", "video", "reel", "image"], None),
+    (["image", "reel", "image", "reel"], None),
+    (["organic", "paid", "organic", "paid"], {"format": ["image", "reel", None, "image"]}),
+    (["a", "b", "c", "a"], {"format": ["x", "y", "x", "z"], "hour_block": ["1", "1", "2", "2"]}),
+])
+def test_design_matrix_is_the_pandas_one_bit_for_bit(levels, covs):
+    """The numpy design of fit_rate_model equals the get_dummies/add_constant one in values
+    and in memory layout (a row-major copy moves the NB2 fit in the last bit)."""
+    import statsmodels.api as sm
+
+    ref = levels[0]
+    cats = [ref] + sorted(set(levels) - {ref})
+    parts = [pd.get_dummies(pd.Categorical(levels, categories=cats), drop_first=True,
+                            dtype=float).to_numpy()]
+    cov = pd.DataFrame(covs, dtype="string") if covs else None
+    if cov is not None:
+        parts.append(pd.get_dummies(cov.astype("string").fillna("none").astype("category"),
+                                    drop_first=True, dtype=float).to_numpy())
+    old = sm.add_constant(np.column_stack(parts), has_constant="add")
+    new, names = M._design(pd.Series(levels, dtype="str"), ref, cov)
+    assert names == cats[1:]
+    assert np.array_equal(old, new)
+    assert old.flags["C_CONTIGUOUS"] == new.flags["C_CONTIGUOUS"]
+    assert old.flags["F_CONTIGUOUS"] == new.flags["F_CONTIGUOUS"]
