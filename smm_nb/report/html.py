@@ -17,6 +17,7 @@ cannot run code or load anything from the network.
 """
 from __future__ import annotations
 
+import base64
 import html
 import re
 from html.parser import HTMLParser
@@ -100,7 +101,7 @@ _DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript"
                       "textarea", "select", "button", "audio", "video", "frame", "frameset"}
 _ALLOWED_ATTRS = {"class", "id", "colspan", "rowspan", "alt", "title", "scope", "lang",
                   "start", "dir", "open"}
-_DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*$")
+_DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=\s]*$")
 _SAFE_HREF = re.compile(r"^(#[\w\-.:]*|https?://[^\s\"'<>]*|mailto:[^\s\"'<>]*)$", re.I)
 
 
@@ -230,6 +231,12 @@ def render_output(output: dict) -> str:
                 alt = _join(data.get("text/plain", "chart"))
                 alt = "chart" if _OBJECT_REPR.search(alt) or alt.startswith("<Figure") else alt
                 return f'<img alt="{html.escape(alt)}" src="data:{mime};base64,{b64}">'
+        if "image/svg+xml" in data:  # smm_nb's charts; inside <img> an SVG runs no script
+            svg = _join(data["image/svg+xml"]).encode("utf-8")
+            alt = _join(data.get("text/plain", "chart"))
+            alt = "chart" if _OBJECT_REPR.search(alt) or alt.startswith("<Figure") else alt
+            b64 = base64.b64encode(svg).decode("ascii")
+            return f'<img alt="{html.escape(alt)}" src="data:image/svg+xml;base64,{b64}">'
         if "text/html" in data:
             return _join(data["text/html"])
         if "text/markdown" in data:

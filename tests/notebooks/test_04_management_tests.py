@@ -34,8 +34,8 @@ def test_client_without_experiments_or_spend(run_notebook, edge_data_dir):
 
 
 def _pictures(nb) -> tuple[int, int]:
-    """(charts shown as PNG, charts shown only as "<Figure ...>" text)."""
+    """(charts shown as SVG, charts shown only as "<Figure ...>" text)."""
     shown = [o.get("data", {}) for c in nb.cells for o in c.get("outputs", [])]
-    return (sum("image/png" in d for d in shown),
-            sum("image/png" not in d and "<Figure" in "".join(d.get("text/plain", ""))
+    return (sum("image/svg+xml" in d for d in shown),
+            sum("image/svg+xml" not in d and "<Figure" in "".join(d.get("text/plain", ""))
                 for d in shown))

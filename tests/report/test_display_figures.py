@@ -1,15 +1,20 @@
-"""Charts in the report: drawn once, the same PNG the inline backend would show."""
-import base64
+"""Charts in the report: drawn once as SVG, cropped as ``savefig(bbox_inches="tight")`` crops."""
+import io
+import re
+import xml.etree.ElementTree as ET
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from IPython.core.pylabtools import print_figure
+import pytest
 
 from smm_nb.report import display
-from smm_nb.report.display import figure_alt, figure_png
+from smm_nb.report.display import figure_alt, figure_svg
+from smm_nb.report.html import render_output, sanitize
 from smm_nb.viz.common import figure, finish, month_axis, percent_axis
 from smm_nb.viz.theme import apply_theme
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def _chart(title="Instagram: <b>reels</b> engage 1.6× as much"):
@@ -24,57 +29,87 @@ def _chart(title="Instagram: <b>reels</b> engage 1.6× as much"):
     return finish(fig)
 
 
-def test_png_is_byte_identical_to_the_inline_backend():
+def _size(svg: str) -> tuple[float, float]:
+    root = ET.fromstring(svg.encode("utf-8"))
+    return tuple(float(root.get(k).removesuffix("pt")) for k in ("width", "height"))
+
+
+def _tight_size(fig) -> tuple[float, float]:
+    out = io.StringIO()
+    fig.savefig(out, format="svg", bbox_inches="tight")
+    return _size(out.getvalue())
+
+
+def _assert_same_crop(ours, savefigs):
+    """The crop is measured with Agg's (hinted) text metrics, savefig's with the SVG
+    renderer's: hinted text is up to ~0.5% wider. Never clip (not smaller than savefig's
+    box by more than a pixel), never more than 1% larger."""
+    for a, b in zip(ours, savefigs):
+        assert b - 1.0 <= a <= b * 1.01 + 1.0, (ours, savefigs)
+
+
+def _texts(svg: str) -> list[str]:
+    root = ET.fromstring(svg.encode("utf-8"))
+    return ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+
+
+def test_svg_has_the_tight_crop_of_savefig():
     fig = _chart()
-    expected = print_figure(fig, "png", bbox_inches="tight")
+    svg = figure_svg(fig)
+    _assert_same_crop(_size(svg), _tight_size(fig))
+    root = ET.fromstring(svg.encode("utf-8"))
+    x, y, w, h = (float(v) for v in root.get("viewBox").split())
+    assert (w, h) == pytest.approx(_size(svg), abs=0.01)
     plt.close(fig)
-    fig = _chart()
-    assert figure_png(fig) == expected
+
+
+def test_text_stays_text_escaped_and_with_a_fallback_font():
+    fig = _chart(title="Instagram: <script>alert(1)</script> & reels")
+    svg = figure_svg(fig)
+    plt.close(fig)
+    assert "<script>" not in svg and "&lt;script&gt;" in svg  # XML-escaped by matplotlib
+    texts = _texts(svg)
+    assert "Instagram: <script>alert(1)</script> & reels" in texts  # as text, not markup
+    assert "engagement rate (%)" in texts
+    families = set(re.findall(r"font-family: ?([^;\"]+)", svg))
+    assert families == {"'DejaVu Sans'" + display.FONT_FALLBACK}
+
+
+def test_the_same_figure_gives_the_same_bytes():
+    a, b = _chart(), _chart()
+    assert figure_svg(a) == figure_svg(b)  # no date, fixed ids: reports are reproducible
+    plt.close(a)
+    plt.close(b)
+
+
+def test_artist_beyond_the_edge_is_kept_in_the_crop():
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.plot([0, 1], [0, 1])
+    fig.text(1.3, 0.5, "a note placed right of the figure")  # widens the tight box
+    svg = figure_svg(fig)
+    w, h = _size(svg)
+    assert w > 4 * 72
+    _assert_same_crop((w, h), _tight_size(fig))
+    assert "a note placed right of the figure" in _texts(svg)
     plt.close(fig)
 
 
-def test_plain_tight_layout_and_colorbar_figures_match_too():
-    apply_theme()
-    for with_colorbar in (False, True):
-        pngs = []
-        for render in (lambda f: print_figure(f, "png", bbox_inches="tight"), figure_png):
-            fig, ax = plt.subplots(figsize=(7.8, 2.1))
-            im = ax.imshow(np.arange(24.0).reshape(4, 6), aspect="auto")
-            ax.set_title("Content tests: lift of each arm", loc="left")
-            ax.set_yticks(range(4), ["hook_first / standard", "b", "c", "d"])
-            if with_colorbar:
-                fig.colorbar(im, ax=ax, label="share of peak")
-            fig.tight_layout()
-            pngs.append(render(fig))
-            plt.close(fig)
-        assert pngs[0] == pngs[1]
-
-
-def test_artist_beyond_the_edge_takes_matplotlibs_path():
-    pngs = []
-    for render in (lambda f: print_figure(f, "png", bbox_inches="tight"), figure_png):
-        fig, ax = plt.subplots(figsize=(4, 3))
-        ax.plot([0, 1], [0, 1])
-        fig.text(1.3, 0.5, "a note placed right of the figure")  # widens the tight box
-        pngs.append(render(fig))
-        plt.close(fig)
-    assert pngs[0] == pngs[1]
-
-
-def test_constrained_layout_figure_matches():
-    pngs = []
-    for render in (lambda f: print_figure(f, "png", bbox_inches="tight"), figure_png):
-        fig, ax = plt.subplots(figsize=(5, 3), layout="constrained")
-        ax.bar(["a", "b"], [1, 2])
-        ax.set_xlabel("format")
-        pngs.append(render(fig))
-        plt.close(fig)
-    assert pngs[0] == pngs[1]
+def test_constrained_layout_figure_is_laid_out_before_the_crop():
+    fig, ax = plt.subplots(figsize=(5, 3), layout="constrained")
+    ax.bar(["a", "b"], [1, 2])
+    ax.set_xlabel("format")
+    expected = _tight_size(fig)
+    fig2, ax2 = plt.subplots(figsize=(5, 3), layout="constrained")
+    ax2.bar(["a", "b"], [1, 2])
+    ax2.set_xlabel("format")
+    _assert_same_crop(_size(figure_svg(fig2)), expected)
+    plt.close(fig)
+    plt.close(fig2)
 
 
 def test_empty_figure_shows_nothing():
     fig = plt.figure()
-    assert figure_png(fig) is None
+    assert figure_svg(fig) is None
     plt.close(fig)
 
 
@@ -90,15 +125,64 @@ def test_alt_text_is_the_title_in_one_line():
     plt.close(fig)
 
 
-def test_show_publishes_the_png_with_its_title_and_closes_the_figure(monkeypatch):
+def test_show_publishes_the_svg_with_its_title_and_closes_the_figure(monkeypatch):
     shown = []
     monkeypatch.setattr("IPython.display.display",
                         lambda obj, raw=False: shown.append((obj, raw)))
     fig = _chart()
-    expected = print_figure(fig, "png", bbox_inches="tight")
+    expected = figure_svg(fig)
     display.show(fig)
     (bundle, raw), = shown
-    assert raw and base64.b64decode(bundle["image/png"]) == expected
+    assert raw and bundle["image/svg+xml"] == expected
     # the title is untrusted-ish text: it reaches HTML only through the exporter's escaping
     assert bundle["text/plain"] == "Instagram: <b>reels</b> engage 1.6× as much"
     assert not plt.fignum_exists(fig.number)
+
+
+def test_report_embeds_the_svg_as_an_image_with_escaped_alt_text():
+    fig = _chart()
+    svg = figure_svg(fig)
+    plt.close(fig)
+    out = render_output({"output_type": "display_data",
+                         "data": {"image/svg+xml": svg, "text/plain": "<b>reels</b> \"x\""}})
+    assert sanitize(out) == out  # passes the report's allow-list unchanged
+    assert out.startswith('<img alt="&lt;b&gt;reels&lt;/b&gt; &quot;x&quot;" '
+                          'src="data:image/svg+xml;base64,')
+    assert "<svg" not in out  # never inline: inside <img> an SVG runs no script
+
+
+def test_tight_layout_charts_leave_no_empty_title_band():
+    """finish() keeps room for the title and note once (matplotlib would add the title's
+    height a second time)."""
+    fig = _chart()
+    top_of_axes = fig.axes[0].get_position().y1 * fig.get_figheight()
+    room = fig._smm_top * fig.get_figheight()
+    # only tight_layout's own padding (~0.15 in) between the room's edge and the axes;
+    # with the title counted twice it was ~0.35 in more
+    assert room - 0.25 < top_of_axes <= room
+    plt.close(fig)
+
+
+def test_a_laid_out_chart_is_drawn_once(monkeypatch):
+    """savefig draws a figure with a layout engine twice (a dry run to lay it out); the
+    chart is laid out already, so it is drawn once."""
+    import functools
+
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+    calls = []
+    draw = FigureCanvasSVG.print_svg
+
+    @functools.wraps(draw)
+    def counted(self, *args, **kwargs):
+        calls.append(1)
+        return draw(self, *args, **kwargs)
+
+    monkeypatch.setattr(FigureCanvasSVG, "print_svg", counted)
+    fig = _chart()
+    engine = fig.get_layout_engine()
+    assert engine is not None  # tight_layout leaves a placeholder engine
+    figure_svg(fig)
+    assert len(calls) == 1
+    assert fig.get_layout_engine() is engine  # put back
+    plt.close(fig)

@@ -184,7 +184,7 @@ def _real_run(name: str, client: str, data_dir: Path, out_dir: Path, manager: st
     for cell in nb.cells:
         for o in cell.get("outputs", []):
             if o.get("output_type") in ("display_data", "execute_result"):
-                shown.append({k: o["data"].get(k) for k in ("text/html", "image/png",
+                shown.append({k: o["data"].get(k) for k in ("text/html", "image/svg+xml",
                                                             "text/plain")})
             elif o.get("name") == "stdout":
                 shown.append(o["text"])
