@@ -136,7 +136,21 @@ def tight_layout(fig: Figure, rect: tuple[float, float, float, float] | None = N
 
 
 def finish(fig: Figure, top: float | None = None) -> Figure:
-    tight_layout(fig, rect=(0, 0, 1, top if top is not None else getattr(fig, "_smm_top", 0.8)))
+    """Lay the axes out below the title and note that :func:`figure` made room for.
+
+    matplotlib's ``tight_layout`` would also lower the axes by the suptitle's height,
+    although ``rect`` already keeps that room: a second, empty title's height between the
+    note and the chart. The title is left out of that one measurement."""
+    sup = getattr(fig, "_suptitle", None)
+    own_head = sup is not None and hasattr(fig, "_smm_top") and sup.get_in_layout()
+    if own_head:
+        sup.set_in_layout(False)
+    try:
+        tight_layout(fig, rect=(0, 0, 1, top if top is not None
+                                else getattr(fig, "_smm_top", 0.8)))
+    finally:
+        if own_head:
+            sup.set_in_layout(True)
     return fig
 
 
@@ -153,6 +167,8 @@ class LocalDateFormatter(mticker.Formatter):
 
         days = [mdates.num2date(v).date() for v in values]
         monthly = all(d.day == 1 for d in days)
+        if monthly and len(days) > 1 and all(d.month == 1 for d in days):
+            return [str(d.year) for d in days]  # yearly ticks
         out = []
         for i, d in enumerate(days):
             label = format_date(d, "MMM" if monthly else "d MMM", locale=self.locale)
@@ -164,25 +180,72 @@ class LocalDateFormatter(mticker.Formatter):
 
 
 def month_axis(ax, lang=None) -> None:
-    """Readable date ticks (no overlapping dates), month names in the report's language."""
-    loc = mdates.AutoDateLocator(maxticks=8)
+    """Readable date ticks (at most 8, never overlapping), month names in the report's
+    language (Babel), the year under the first tick and under January.
+
+    The ticks are fixed from the plotted span when this is called (after plotting):
+    matplotlib's AutoDateLocator and ConciseDateFormatter decide again at every layout,
+    measuring and drawing pass, which made a date chart cost about twice a plain one.
+    """
+    import math
+
+    locale = "tr_TR" if code(lang) == "tr" else "en_US"
+    lo, hi = ax.dataLim.intervalx
+    if not (np.isfinite(lo) and np.isfinite(hi)) or hi <= lo:  # nothing plotted yet
+        ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=8))
+        ax.xaxis.set_major_formatter(LocalDateFormatter(locale))
+        return
+    first, last = mdates.num2date(lo), mdates.num2date(hi)
+    months = (last.year - first.year) * 12 + last.month - first.month
+    if months >= 3:
+        step = next((s for s in (1, 2, 3, 4, 6, 12) if months / s <= 7), None)
+        loc = (mdates.MonthLocator(bymonth=range(1, 13, step)) if step is not None
+               else mdates.YearLocator(max(1, math.ceil(months / 12 / 7))))
+    else:  # a few weeks: days, every 1-14 days
+        days = max(1.0, hi - lo)
+        step = next((s for s in (1, 2, 3, 7, 14) if days / s <= 7), 14)
+        loc = (mdates.WeekdayLocator(byweekday=mdates.MO, interval=step // 7) if step >= 7
+               else mdates.DayLocator(interval=step))
     ax.xaxis.set_major_locator(loc)
-    if code(lang) == "tr":
-        ax.xaxis.set_major_formatter(LocalDateFormatter("tr_TR"))
-    else:
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
+    ax.xaxis.set_major_formatter(LocalDateFormatter(locale))
+
+
+class PercentFormatter(mticker.Formatter):
+    """Percent ticks with one number of decimals for the whole axis, the fewest that
+    show the tick step (5%, 2.5%, 0.25%): not "0.00%" under "10%"; Turkish puts the sign
+    first and a decimal comma (%4,5)."""
+
+    def __init__(self, digits: int | None = None, turkish: bool = False):
+        self.digits, self.turkish = digits, turkish
+
+    def _digits(self, values) -> int:
+        if self.digits is not None:
+            return self.digits
+        steps = np.diff(np.sort(np.asarray(values, dtype=float) * 100))
+        steps = steps[steps > 1e-12]
+        if not len(steps):
+            v = abs(float(values[0]) * 100) if len(values) else 0.0
+            return 0 if v >= 10 or v == 0 else 1 if v >= 1 else 2
+        step = steps.min()
+        return next((d for d in range(3) if abs(round(step, d) - step) < 1e-9 * max(1, step)), 3)
+
+    def _one(self, v: float, d: int) -> str:
+        text = f"{v * 100:.{d}f}"
+        return f"%{text.replace('.', ',')}" if self.turkish else f"{text}%"
+
+    def format_ticks(self, values):
+        d = self._digits(values)
+        return [self._one(v, d) for v in values]
+
+    def __call__(self, x, pos=None):
+        return self._one(x, self._digits([x]))
 
 
 def percent_axis(ax, axis: str = "y", digits: int | None = None, lang=None) -> None:
     """Percent tick labels; with a Turkish ``lang`` they read %4,5 (sign first, comma)."""
     turkish = code(lang) == "tr" if lang is not None else _current_language() == "tr"
-
-    def fmt(v, _):
-        d = digits if digits is not None else (0 if abs(v) >= 0.1 else 1 if abs(v) >= 0.01
-                                               else 2)
-        text = f"{v * 100:.{d}f}"
-        return f"%{text.replace('.', ',')}" if turkish else f"{text}%"
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(FuncFormatter(fmt))
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(
+        PercentFormatter(digits, turkish))
 
 
 def _current_language() -> str:

@@ -25,3 +25,12 @@ def test_follows_the_notebook_language_when_not_given():
     finally:
         display.set_language("en")
     assert _labels() == "4.5%"
+
+
+def test_one_number_of_decimals_per_axis_from_the_tick_step():
+    from smm_nb.viz.common import PercentFormatter
+
+    assert PercentFormatter().format_ticks([0, 0.1, 0.2]) == ["0%", "10%", "20%"]  # not 0.00%
+    assert PercentFormatter().format_ticks([0, 0.005, 0.01]) == ["0.0%", "0.5%", "1.0%"]
+    assert PercentFormatter().format_ticks([0, 0.0025, 0.005]) == ["0.00%", "0.25%", "0.50%"]
+    assert PercentFormatter(turkish=True).format_ticks([0, 0.025]) == ["%0,0", "%2,5"]
