@@ -80,21 +80,25 @@ def community(messages: pd.DataFrame | None, business_hours: tuple[int, int] = B
     if messages is None or messages.empty:
         return Community(pd.DataFrame(), 0.0, "no inbox or comments export: response times "
                                               "not computed")
-    m = messages.copy()
-    rec = m["received_at"]
+    # plain arrays and row positions: sub-frames per platform and hours cost more than
+    # the bootstrap of a small group
+    rec = messages["received_at"]
     local = rec.dt.tz_localize(None) if isinstance(rec.dtype, pd.DatetimeTZDtype) else rec
-    hours = (m["first_reply_at"] - rec).dt.total_seconds() / 3600
-    m["_hours"] = hours.astype("float64")
-    m["_business"] = np.where((local.dt.day_of_week < 5) & (local.dt.hour >= business_hours[0])
-                              & (local.dt.hour < business_hours[1]), "business", "off")
+    hours = ((messages["first_reply_at"] - rec).dt.total_seconds() / 3600).to_numpy(
+        dtype="float64", na_value=np.nan)
+    clock = local.dt.hour.to_numpy()
+    business = ((local.dt.day_of_week.to_numpy() < 5) & (clock >= business_hours[0])
+                & (clock < business_hours[1]))
     weeks = max(((local.max() - local.min()).total_seconds() / 86400 + 1) / 7, 1 / 7)
     rows = []
-    groups = [("all", m)] + list(m.groupby("platform", sort=True))
+    codes, names = pd.factorize(messages["platform"], sort=True)  # missing platform: -1
+    groups = [("all", np.arange(len(messages)))] + [
+        (plat, np.flatnonzero(codes == i)) for i, plat in enumerate(names)]
     rng = np.random.SeedSequence(seed)
-    for (plat, g), child in zip(groups, rng.spawn(len(groups))):
-        for which, part in [("all", g)] + [(h, g[g["_business"] == h])
-                                            for h in ("business", "off")]:
-            h = part["_hours"].to_numpy(dtype=float)
+    for (plat, pos), child in zip(groups, rng.spawn(len(groups))):
+        biz = business[pos]
+        for which, part in (("all", pos), ("business", pos[biz]), ("off", pos[~biz])):
+            h = hours[part]
             answered = h[np.isfinite(h) & (h >= 0)]
             est = bootstrap_rates(answered, np.ones_like(answered), ("median",), n_boot,
                                   np.random.default_rng(child))["median"]

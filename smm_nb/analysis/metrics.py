@@ -61,16 +61,23 @@ def _indices(rng: np.random.Generator, n: int, n_boot: int) -> np.ndarray:
     return rng.integers(0, n, size=(n_boot, n), dtype=np.int32 if n < 2**31 else np.int64)
 
 
-def _median_from_indices(sorted_values: np.ndarray, idx: np.ndarray) -> np.ndarray:
-    """Medians of ``sorted_values[idx]`` row-wise, computed on the indices (monotone map)."""
+def _median_from_indices(sorted_values: np.ndarray, idx: np.ndarray,
+                         overwrite: bool = False) -> np.ndarray:
+    """Medians of ``sorted_values[idx]`` row-wise, computed on the indices (monotone map).
+
+    ``overwrite=True`` partitions ``idx`` in place (its rows are reordered, the values
+    kept): no copy of the whole index matrix, for its last use."""
     n = idx.shape[1]
+    if overwrite:
+        idx.partition(n // 2, axis=1)
+        part = idx
+    else:
+        part = np.partition(idx, n // 2, axis=1)
     if n % 2:
-        k = np.partition(idx, n // 2, axis=1)[:, n // 2]
-        return sorted_values[k]
+        return sorted_values[part[:, n // 2]]
     # one selection and the maximum of the lower half: the same two middle order
     # statistics as partitioning at both, several times faster (numpy's multi-kth
     # partition is slow)
-    part = np.partition(idx, n // 2, axis=1)
     lower = part[:, :n // 2].max(axis=1)
     return (sorted_values[lower] + sorted_values[part[:, n // 2]]) / 2
 
@@ -174,18 +181,27 @@ def bootstrap_rates(num: np.ndarray, den: np.ndarray, statistics=("median", "rat
     order = np.argsort(rates, kind="stable")
     rates, num, den = rates[order], num[order], den[order]
     idx = _indices(rng, n, n_boot) if n >= 2 else None
+    boots = {}
+    # the median last: it may then partition the index matrix in place (the other
+    # statistics sum rows of idx, and a reordered row would sum in another order)
+    for s in sorted(statistics, key=lambda s: s == "median"):
+        if s == "median":
+            boots[s] = _median_from_indices(rates, idx, overwrite=True) \
+                if idx is not None else None
+        elif s == "mean":
+            boots[s] = rates[idx].mean(axis=1) if idx is not None else None
+        elif s == "ratio":
+            boots[s] = num[idx].sum(axis=1) / den[idx].sum(axis=1) if idx is not None else None
+        else:
+            raise AnalysisError(f"statistic {s!r} is not one of {', '.join(STATISTICS)}")
     for s in statistics:
         if s == "median":
             value = float(np.median(rates))
-            boot = _median_from_indices(rates, idx) if idx is not None else None
         elif s == "mean":
             value = float(rates.mean())
-            boot = rates[idx].mean(axis=1) if idx is not None else None
-        elif s == "ratio":
-            value = float(num.sum() / den.sum())
-            boot = num[idx].sum(axis=1) / den[idx].sum(axis=1) if idx is not None else None
         else:
-            raise AnalysisError(f"statistic {s!r} is not one of {', '.join(STATISTICS)}")
+            value = float(num.sum() / den.sum())
+        boot = boots[s]
         low, high = _percentile(boot, level) if boot is not None else (np.nan, np.nan)
         out[s] = Estimate(value, low, high, n)
     return out
