@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from smm_nb.model.schemas import TABLES
@@ -84,19 +85,33 @@ def data_quality(tables: dict[str, pd.DataFrame]) -> DataQuality:
         if df is None or df.empty or "source_file" not in df:
             continue
         tcol = schema.time_column
-        # group only the columns read here, not the whole table
-        cols = [c for c in (tcol, "platform") if c and c in df]
-        for src, g in df[cols].groupby(df["source_file"].fillna("<unknown>"), sort=True):
-            t = _naive(g[tcol]) if tcol else None
+        # files as codes and row positions over plain arrays: a pandas groupby per table
+        # costs more than this whole check
+        codes, sources = pd.factorize(df["source_file"].fillna("<unknown>"), sort=True)
+        t_all = _naive(df[tcol]).to_numpy() if tcol and tcol in df else None
+        plat_all = df["platform"].to_numpy(dtype=object, na_value=None) \
+            if "platform" in df else None
+        for i, src in enumerate(sources):
+            pos = np.flatnonzero(codes == i)
+            t = t_all[pos] if t_all is not None else None
+            if t is not None:
+                t = t[~np.isnat(t)]
             files.append({"table": name, "source_file": src,
-                          "platforms": ", ".join(sorted(g["platform"].dropna().unique()))
-                          if "platform" in g else "",
-                          "rows": len(g),
-                          "first": t.min().date() if t is not None and t.notna().any() else None,
-                          "last": t.max().date() if t is not None and t.notna().any() else None})
+                          "platforms": ", ".join(sorted(set(plat_all[pos]) - {None}))
+                          if plat_all is not None else "",
+                          "rows": len(pos),
+                          "first": pd.Timestamp(t.min()).date()
+                          if t is not None and len(t) else None,
+                          "last": pd.Timestamp(t.max()).date()
+                          if t is not None and len(t) else None})
     issues = []
     posts = tables.get("posts")
     if posts is not None and len(posts):
+        # only the columns read here: row subsets of the whole table (text, tags...)
+        # cost more than the checks
+        posts = posts[[c for c in ("platform", "post_id", "published_at", "text",
+                                   "engagements", "likes", "reach", "impressions",
+                                   "source_file", "source_row") if c in posts]]
         dup = posts[posts.duplicated(["platform", "post_id"], keep="first")]
         issues.append(_issue("duplicate post id", "posts", dup, "post " + dup["post_id"]))
         same = posts.dropna(subset=["text"])
@@ -126,18 +141,25 @@ def data_quality(tables: dict[str, pd.DataFrame]) -> DataQuality:
         issues.append(_issue("reach above impressions", "account_daily", bad,
                              "reach " + r[bad.index].astype("string") + " > impressions "
                              + im[bad.index].astype("string")))
-        for plat, g in daily.groupby("platform", sort=True):
-            d = pd.DatetimeIndex(_naive(g["date"]).dropna().unique()).sort_values()
+        codes, plats = pd.factorize(daily["platform"], sort=True)
+        dates = _naive(daily["date"]).to_numpy()
+        one_day = np.timedelta64(1, "D")
+        for i, plat in enumerate(plats):
+            d = dates[codes == i]
+            d = np.unique(d[~np.isnat(d)])  # sorted distinct days
             days[plat] = len(d)
             if len(d) < 2:
                 continue
-            full = pd.date_range(d.min(), d.max(), freq="D")
-            missing = full.difference(d)
+            full = np.arange(d[0], d[-1] + one_day, one_day).astype(d.dtype)
+            missing = np.setdiff1d(full, d, assume_unique=True)
             if len(missing):
-                run = (pd.Series(missing).diff() != pd.Timedelta(days=1)).cumsum()
-                for _, m in pd.Series(missing).groupby(run.to_numpy()):
-                    gaps.append({"platform": plat, "first_missing": m.iloc[0].date(),
-                                 "last_missing": m.iloc[-1].date(), "days": len(m)})
+                starts = np.flatnonzero(np.r_[True, np.diff(missing) != one_day])
+                ends = np.r_[starts[1:], len(missing)]
+                for a, b in zip(starts, ends):
+                    gaps.append({"platform": plat,
+                                 "first_missing": pd.Timestamp(missing[a]).date(),
+                                 "last_missing": pd.Timestamp(missing[b - 1]).date(),
+                                 "days": int(b - a)})
     issues = [i for i in issues if len(i)]
     issue_frame = pd.concat(issues, ignore_index=True) if issues else pd.DataFrame(
         columns=["check", "table", "platform", "source_file", "source_row", "detail"])
