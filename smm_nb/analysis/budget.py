@@ -218,19 +218,57 @@ def fit_curve(spend: np.ndarray, y: np.ndarray, weights: np.ndarray | None = Non
 _BOUNDS = np.array([(-12, 12), (-12, 12), (np.log(1e-3), np.log(1e7))])
 
 
+def _score_info(c: np.ndarray, a: np.ndarray, lg: np.ndarray, r: np.ndarray, mu: np.ndarray,
+                w: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Poisson score and Fisher information in the log-parameters, per row.
+
+    d mu / d log(c, a, b) = (c, a*lg, -a*r) with lg = log1p(s/b) and r = s/(b+s); the
+    sums over days are taken once per distinct product (contiguous row sums) instead of
+    over a rows x days x 3 Jacobian, which costs three times as much memory traffic."""
+    u = w * (y / mu - 1.0)
+    v = w / mu
+    su, sul, sur = u.sum(axis=1), (u * lg).sum(axis=1), (u * r).sum(axis=1)
+    vl, vr = v * lg, v * r
+    sv, svl, svr = v.sum(axis=1), vl.sum(axis=1), vr.sum(axis=1)
+    svll, svlr, svrr = (vl * lg).sum(axis=1), (vl * r).sum(axis=1), (vr * r).sum(axis=1)
+    c, a = c[:, 0], a[:, 0]
+    score = np.stack([c * su, a * sul, -a * sur], axis=1)
+    i01, i02, i12 = c * a * svl, -c * a * svr, -a * a * svlr
+    info = np.stack([np.stack([c * c * sv, i01, i02], axis=1),
+                     np.stack([i01, a * a * svll, i12], axis=1),
+                     np.stack([i02, i12, a * a * svrr], axis=1)], axis=1)
+    return score, info
+
+
 def fit_curves(spend: np.ndarray, y: np.ndarray, weights: np.ndarray, start: np.ndarray,
-               tol: float = 1e-6, maxiter: int = 50) -> np.ndarray:
+               tol: float = 1e-6, maxiter: int = 50, block: int = 32768) -> np.ndarray:
     """:func:`fit_curve` for many weight vectors at once (rows of ``weights``, e.g.
     bootstrap resamples as counts per day), all started from ``start``.
 
     Fisher scoring on the log-parameters, vectorised over the rows, with step halving
     where a step would lower a row's likelihood; rows that do not converge within
     ``maxiter`` steps or end outside :func:`fit_curve`'s bounds are refitted one by one
-    with :func:`fit_curve` (same likelihood, same bounds)."""
+    with :func:`fit_curve` (same likelihood, same bounds).
+
+    The rows are fitted in blocks of about ``block`` numbers (rows x days): every row is
+    fitted on its own (row-wise arithmetic and sums), so the blocks give the same numbers
+    as one pass, and arrays of this size are reused by the allocator instead of being
+    mapped fresh from the system for every operation (at 300 resamples x 650 days the
+    page faults of 1.5 MB temporaries cost more than the arithmetic)."""
     spend, y = np.asarray(spend, float), np.asarray(y, float)
     w = np.asarray(weights, float)
+    rows = max(1, block // max(len(y), 1))
+    if len(w) <= rows:
+        return _fit_curves_block(spend, y, w, np.asarray(start, float), tol, maxiter)
+    return np.concatenate([_fit_curves_block(spend, y, w[i:i + rows],
+                                             np.asarray(start, float), tol, maxiter)
+                           for i in range(0, len(w), rows)])
+
+
+def _fit_curves_block(spend: np.ndarray, y: np.ndarray, w: np.ndarray, start: np.ndarray,
+                      tol: float, maxiter: int) -> np.ndarray:
     k = len(w)
-    theta = np.tile(np.asarray(start, float), (k, 1))
+    theta = np.tile(start, (k, 1))
 
     def parts(th):
         c, a, b = (np.exp(th[:, i])[:, None] for i in range(3))
@@ -243,7 +281,10 @@ def fit_curves(spend: np.ndarray, y: np.ndarray, weights: np.ndarray, start: np.
             v = -(ww * (y * np.log(mu) - mu)).sum(axis=1)
         return np.where(np.isfinite(v) & (mu > 0).all(axis=1), v, np.inf)
 
-    f = negll(parts(theta)[4], w)
+    # log1p(spend/b) and the mean at each row's current parameters, kept from the step
+    # that moved there instead of computed again (elementwise, so the same numbers)
+    _c, _a, _b, lgs, mus = parts(theta)
+    f = negll(mus, w)
     done = np.zeros(k, bool)
     eye = np.eye(3)
     for _ in range(maxiter):
@@ -251,12 +292,10 @@ def fit_curves(spend: np.ndarray, y: np.ndarray, weights: np.ndarray, start: np.
         # steps, a few take many (a converged row's step is 0, so the result is the same)
         act = np.flatnonzero(~done)
         th, wa, fa = theta[act], w[act], f[act]
-        c, a, b, lg, mu = parts(th)
-        # d mu / d log-parameter, per row and day
-        jac = np.stack([np.broadcast_to(c, mu.shape), a * lg, -a * spend / (b + spend)],
-                       axis=2)
-        score = (jac * (wa * (y / mu - 1.0))[:, :, None]).sum(axis=1)
-        info = np.matmul((jac * (wa / mu)[:, :, None]).transpose(0, 2, 1), jac)
+        c, a, b = (np.exp(th[:, i])[:, None] for i in range(3))
+        full = len(act) == k
+        lg, mu = (lgs, mus) if full else (lgs[act], mus[act])
+        score, info = _score_info(c, a, lg, spend / (b + spend), mu, wa, y)
         # a parameter held at its bound by a score pointing outward stays there (the
         # bounded optimum, as in fit_curve); the others take the step of the reduced system
         held = (((th <= _BOUNDS[:, 0] + 1e-9) & (score < 0))
@@ -270,23 +309,40 @@ def fit_curves(spend: np.ndarray, y: np.ndarray, weights: np.ndarray, start: np.
         except np.linalg.LinAlgError:
             break
         scale = np.ones(len(act))
+        new = np.empty_like(th)
+        lg_new, mu_new = np.empty_like(lg), np.empty_like(mu)
+        f_new = np.empty_like(fa)
+        redo = np.arange(len(act))
         for _half in range(30):
-            new = np.clip(th + scale[:, None] * step, _BOUNDS[:, 0], _BOUNDS[:, 1])
-            f_new = negll(parts(new)[4], wa)
+            # step halving: a row that is not worse keeps its step, so only the rows
+            # that were worse are evaluated again (the others' numbers would not change)
+            new[redo] = np.clip(th[redo] + scale[redo, None] * step[redo], _BOUNDS[:, 0],
+                                _BOUNDS[:, 1])
+            _c, _a, _b, lg_new[redo], mu_new[redo] = parts(new[redo])
+            f_new[redo] = negll(mu_new[redo], wa[redo])
             worse = f_new > fa + 1e-12 * np.abs(fa)
             if not worse.any():
                 break
             scale = np.where(worse, scale / 2, scale)
+            redo = np.flatnonzero(worse)
         ok = ~worse
         theta[act] = np.where(ok[:, None], new, th)
         f[act] = np.where(ok, f_new, fa)
+        if not ok.all():
+            lg_new = np.where(ok[:, None], lg_new, lg)
+            mu_new = np.where(ok[:, None], mu_new, mu)
+        if full:
+            lgs, mus = lg_new, mu_new
+        else:
+            lgs[act], mus[act] = lg_new, mu_new
         # converged, or no ascent direction left (left to the fallback check below)
         done[act] = (ok & (np.abs(new - th).max(axis=1) < tol)) | ~ok
         if done.all():
             break
-    c, a, b, lg, mu = parts(theta)
-    jac = np.stack([np.broadcast_to(c, mu.shape), a * lg, -a * spend / (b + spend)], axis=2)
-    score = (jac * (w * (y / mu - 1.0))[:, :, None]).sum(axis=1)
+    c, a, b = (np.exp(theta[:, i])[:, None] for i in range(3))
+    u = w * (y / mus - 1.0)
+    score = np.stack([c[:, 0] * u.sum(axis=1), a[:, 0] * (u * lgs).sum(axis=1),
+                      -a[:, 0] * (u * (spend / (b + spend))).sum(axis=1)], axis=1)
     held = (((theta <= _BOUNDS[:, 0] + 1e-9) & (score < 0))
             | ((theta >= _BOUNDS[:, 1] - 1e-9) & (score > 0)))
     grad = np.abs(np.where(held, 0.0, score)).max(axis=1)

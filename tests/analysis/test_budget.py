@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy import optimize
 
-from smm_nb.analysis.budget import (_negll, _water_fill, daily_outcome, fit_curve, fit_curves,
+from smm_nb.analysis.budget import (_negll, _score_info, _water_fill, daily_outcome, fit_curve, fit_curves,
                                     optimise_budget)
 from smm_nb.demo import PLANTED
 from smm_nb.model.workspace import load_client
@@ -78,6 +78,32 @@ def test_batched_bootstrap_fits_reach_the_one_by_one_optimum(rng):
         # at least as high a likelihood as the scalar optimiser, and the same point
         assert _negll(np.log(p), s, y, wi)[0] <= _negll(np.log(one), s, y, wi)[0] + 1e-6
         assert p[1:] == pytest.approx(one[1:], rel=1e-2)
+
+
+def test_score_and_information_equal_the_jacobian_form(rng):
+    s = rng.lognormal(4, 0.7, 150) * (rng.random(150) > 0.1)
+    y = rng.poisson(0.3 + 4 * np.log1p(s / 60)).astype(float)
+    w = rng.multinomial(150, np.full(150, 1 / 150), size=7).astype(float)
+    c, a, b = (rng.uniform(0.2, 3, (7, 1)) for _ in range(3))
+    b = b * 50
+    lg = np.log1p(s / b)
+    mu = c + a * lg
+    jac = np.stack([np.broadcast_to(c, mu.shape), a * lg, -a * s / (b + s)], axis=2)
+    score = (jac * (w * (y / mu - 1.0))[:, :, None]).sum(axis=1)
+    info = np.matmul((jac * (w / mu)[:, :, None]).transpose(0, 2, 1), jac)
+    got_s, got_i = _score_info(c, a, lg, s / (b + s), mu, w, y)
+    np.testing.assert_allclose(got_s, score, rtol=1e-12, atol=1e-12 * np.abs(score).max())
+    np.testing.assert_allclose(got_i, info, rtol=1e-12)
+
+
+def test_batched_fits_in_blocks_equal_one_pass(rng):
+    s = rng.lognormal(4, 0.7, 120) * (rng.random(120) > 0.1)
+    y = rng.poisson(0.3 + 4 * np.log1p(s / 60))
+    w = rng.multinomial(len(y), np.full(len(y), 1 / len(y)), size=50)
+    start = np.log(fit_curve(s, y))
+    one = fit_curves(s, y, w, start, block=10 ** 9)
+    for block in (1, 7 * 120, 3000):  # one row, seven rows, uneven blocks
+        assert np.array_equal(fit_curves(s, y, w, start, block=block), one)
 
 
 def test_water_filling_of_many_draws_at_once_matches_one_by_one():
