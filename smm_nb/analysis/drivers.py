@@ -414,12 +414,14 @@ def _effects(df: pd.DataFrame, design: Design, params: pd.Series, cov: pd.DataFr
              pvalues: pd.Series) -> pd.DataFrame:
     rows = []
     z = 1.959963984540054
+    # posts per level, one count per factor (not one string conversion per level)
+    counts = {t: df[t].astype("string").value_counts() for t in design.factors}
     for name in design.columns[1:]:
         b, se = float(params[name]), float(np.sqrt(cov.loc[name, name]))
         if "[" in name:
             term, level = name[:-1].split("[", 1)
             ref = design.factors[term][0]
-            n = int((df[term].astype("string") == level).sum())
+            n = int(counts[term].get(level, 0))
         else:
             term, level, ref, n = name, "per unit", "", len(df)
         rows.append({"term": term, "level": level, "reference": ref, "rate_ratio": np.exp(b),
