@@ -158,7 +158,9 @@ def execute_task(task: NotebookTask) -> TaskResult:
     for name, record in task.siblings.items():
         (work / Path(name).name).write_text(json.dumps(record, ensure_ascii=False),
                                             encoding="utf-8")
-    engine_kwargs: dict[str, Any] = {"shutdown_kernel": "immediate"}
+    from smm_nb.run.engine import register
+
+    engine_kwargs: dict[str, Any] = {"shutdown_kernel": "immediate", "engine_name": register()}
     if task.cwd:
         engine_kwargs["resources"] = {"metadata": {"path": task.cwd}}
     if task.kernel_manager_class:
