@@ -141,8 +141,9 @@ def preload() -> None:
 
         apply_theme()
         _warm_matplotlib()
+        _warm_babel()
     except Exception as exc:  # noqa: BLE001 - warming is an optimisation, never a failure
-        print(f"smm-nb warm kernels: matplotlib warm-up skipped ({exc})", file=sys.stderr)
+        print(f"smm-nb warm kernels: warm-up skipped ({exc})", file=sys.stderr)
 
 
 def source_fingerprint() -> tuple:
@@ -174,7 +175,7 @@ def source_fingerprint() -> tuple:
 def _warm_matplotlib() -> None:
     # Draw one small figure with the Agg canvas directly (not pyplot, which would load the
     # inline backend without a shell): loads the theme's font, builds the text layout
-    # caches and imports the PNG writer.
+    # caches and imports the SVG writer the report's charts use.
     import io
 
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -188,7 +189,23 @@ def _warm_matplotlib() -> None:
     ax.set_title("warm-up")
     ax.set_xlabel("x")
     ax.legend()
-    fig.savefig(io.BytesIO(), format="png")
+    fig.savefig(io.StringIO(), format="svg")
+
+
+def _warm_babel() -> None:
+    # Babel reads a locale's data from disk on first use (~20 ms for Turkish): once here,
+    # not in every kernel, for the languages a report can have.
+    import datetime as dt
+
+    from babel.dates import format_date
+    from babel.numbers import format_decimal, format_percent
+
+    from smm_nb.report.language import LOCALES
+
+    for locale in LOCALES.values():
+        format_decimal(1234.5, locale=locale)
+        format_percent(0.5, locale=locale)
+        format_date(dt.date(2026, 1, 1), "d MMMM y", locale=locale)
 
 
 def serve(sock: socket.socket) -> dict | None:
