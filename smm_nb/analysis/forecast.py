@@ -328,7 +328,9 @@ def _fit(y: pd.Series, seasonal: bool = True, trend: bool = True,
                 model = UnobservedComponents(y.to_numpy(dtype=float), level=level, **kw)
                 # a neighbouring fit (the same series up to a later or earlier day) is a
                 # start close to the optimum: BFGS then needs a few steps instead of 30
-                k = len(model.start_params)
+                # the number of parameters from their names: statsmodels' start_params
+                # runs a Hodrick-Prescott filter (a sparse solve, ~2 ms) on every access
+                k = len(model.param_names)
                 if params is not None and len(params) == k and np.all(np.isfinite(params)):
                     # parameters given: only the Kalman filter runs (state at the end)
                     res = model.filter(np.asarray(params, dtype=float), cov_type="none")
@@ -486,8 +488,16 @@ def _bands(paths: np.ndarray) -> np.ndarray:
 def daily_series(daily: pd.DataFrame, platform: str, metric: str) -> pd.Series:
     """One platform's daily ``net_adds``, ``followers``, ``reach`` or ``impressions`` on a
     complete calendar (missing days stay missing)."""
+    return _metric_series(*_platform_rows(daily, platform), metric)
+
+
+def _platform_rows(daily: pd.DataFrame, platform: str) -> tuple[pd.DataFrame, pd.DatetimeIndex]:
+    """One platform's rows in date order and their dates (shared by its metrics)."""
     d = daily[daily["platform"] == platform].sort_values("date")
-    idx = pd.DatetimeIndex(d["date"].astype("datetime64[ns]"))
+    return d, pd.DatetimeIndex(d["date"].astype("datetime64[ns]"))
+
+
+def _metric_series(d: pd.DataFrame, idx: pd.DatetimeIndex, metric: str) -> pd.Series:
     if metric == "net_adds":
         g = pd.to_numeric(d["follower_gains"], errors="coerce").astype(float)
         lo = pd.to_numeric(d["follower_losses"], errors="coerce").astype(float)
@@ -559,11 +569,11 @@ def forecast(daily: pd.DataFrame, config: ClientConfig | None = None, horizon: i
     # the rows it would pick from the whole table) instead of a scan per metric
     by_plat = dict(tuple(daily.groupby("platform", sort=False))) if platforms else {}
     for i, plat in enumerate(platforms):
-        pdaily = by_plat[plat]
+        rows = _platform_rows(by_plat[plat], plat)  # sorted once for all its metrics
         log_params = None  # reach's fit starts impressions' (same model, log scale)
         dates = _break_dates(config, plat)
         for j, metric in enumerate(("net_adds", "reach", "impressions")):
-            raw = daily_series(pdaily, plat, metric)
+            raw = _metric_series(*rows, metric)
             s = _usable(raw) if len(raw) else raw
             rs = seed + 1000 * i + j
             if s.notna().sum() == 0:
@@ -611,7 +621,7 @@ def forecast(daily: pd.DataFrame, config: ClientConfig | None = None, horizon: i
             series.append(_series(plat, metric, s, days, paths, horizon, since=since,
                                   note=note))
             if metric == "net_adds":
-                fol = _usable(daily_series(pdaily, plat, "followers"))
+                fol = _usable(_metric_series(*rows, "followers"))
                 if fol.notna().sum() and fol.index[-1] >= s.index[-1]:
                     base = float(fol.loc[:s.index[-1]].iloc[-1])
                     fpaths = base + np.cumsum(paths, axis=0)
