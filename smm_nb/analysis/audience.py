@@ -30,6 +30,7 @@ import pandas as pd
 
 from smm_nb.analysis.benchmarks import platform_id
 from smm_nb.analysis.metrics import _slug, engagement_rates, rate_ratios
+from smm_nb.analysis.prepare import ER_BASES
 from smm_nb.model.config import ClientConfig
 from smm_nb.report.findings import Finding
 
@@ -410,7 +411,11 @@ def service_lines(posts: pd.DataFrame, basis: str = "reach", min_posts: int = 5,
     if not has.any():
         return ServiceLines(pd.DataFrame(), pd.DataFrame(), basis, d, unc,
                             "no post matches a service line (tags in client.yaml)")
-    p = posts[has]
+    # only the columns read below (the arm, if any, for rate_ratios' experiment filter):
+    # a row subset of the whole prepared table, text included, costs more than the rates
+    cols = [c for c in dict.fromkeys(["platform", "category", "engagements_public",
+                                      ER_BASES[basis], "arm"]) if c in posts]
+    p = posts.loc[has.to_numpy(dtype=bool, na_value=False), cols]
     er = engagement_rates(p, by=("platform", "category"), bases=(basis,),
                           statistics=("ratio",), n_boot=n_boot, seed=seed).frame
     counts = p.groupby("platform").size()
