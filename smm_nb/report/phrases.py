@@ -30,6 +30,10 @@ WORDS_TR = {
 }
 
 
+WEEKDAYS_TR = {"Mon": "Pzt", "Tue": "Sal", "Wed": "Çar", "Thu": "Per", "Fri": "Cum",
+               "Sat": "Cmt", "Sun": "Paz"}
+
+
 def _w(word: str) -> str:
     return WORDS_TR.get(word, word)
 
@@ -208,6 +212,46 @@ RULES_TR: list[_Rule] = _rules([
                f"(en az {m[4]} gerekli)"),
     (r"net follower adds \(sum\)", "net takipçi artışı (toplam)"),
     (r"(reach|impressions) \(sum of daily\)", lambda m: f"{_w(m[1])} (günlük toplam)"),
+    # --- reasons an analysis gives for an empty result (shown in charts and tables)
+    (r"no competitor export: share of voice not computed",
+     "rakip dışa aktarımı yok: ses payı hesaplanmadı"),
+    (r"no inbox or comments export: response times not computed",
+     "gelen kutusu ya da yorum dışa aktarımı yok: yanıt süreleri hesaplanmadı"),
+    (r"no audience \(demographics\) export", "kitle (demografi) dışa aktarımı yok"),
+    (r"no Pew age rows in platform_usage\.csv", "platform_usage.csv içinde Pew yaş satırı yok"),
+    (r"no online-followers export \(activity table\)",
+     "çevrim içi takipçi dışa aktarımı yok (etkinlik tablosu)"),
+    (r"no post matches a service line \(tags in client\.yaml\)",
+     "hiçbir gönderi bir hizmet alanına uymuyor (client.yaml içindeki etiketler)"),
+    (r"no follower counts in the daily export", "günlük dışa aktarımda takipçi sayısı yok"),
+    (r"^no spend data$", "harcama verisi yok"),
+    (r"no daily (\w+) to relate spend to",
+     lambda m: f"harcamayla ilişkilendirilecek günlük {_w(m[1])} yok"),
+    (r"daily spend hardly varied, so its effect cannot be separated",
+     "günlük harcama neredeyse hiç değişmedi, etkisi ayrıştırılamıyor"),
+    (r"^no (conversions|clicks|revenue) recorded$",
+     lambda m: f"kayıtlı {dict(revenue='gelir').get(m[1], _w(m[1]))} yok"),
+    (r"a split needs response curves on at least two platforms with current spend",
+     "bütçeyi bölüştürmek için, şu anda harcaması olan en az iki platformda yanıt eğrisi "
+     "gerekir"),
+    (r"no daily (reach|impressions|follower_gains|followers) data around (" + _D + ")",
+     lambda m: f"{m[2]} çevresinde günlük {_w(m[1]) if m[1] != 'follower_gains' else 'yeni takipçi'}"
+               " verisi yok"),
+    (r"^(reach|impressions|follower_gains) is zero on every day$",
+     lambda m: f"{_w(m[1]) if m[1] != 'follower_gains' else 'yeni takipçi'} her gün sıfır"),
+    (r"the model could not be fitted \(too little variation\)",
+     "model kurulamadı (değişkenlik çok az)"),
+    (r"the model did not converge", "model yakınsamadı"),
+    (r"no follower forecast for (.+)$", r"\1 için takipçi tahmini yok"),
+    (r"the export has no daily follower counts",
+     "dışa aktarımda günlük takipçi sayısı yok"),
+    (r"the export has no daily (net_adds|reach|impressions)",
+     lambda m: f"dışa aktarımda günlük {_w(m[1])} yok"),
+    (r"no spend is recorded for this client: there is no paid activity to evaluate",
+     "bu müşteri için kayıtlı harcama yok: değerlendirilecek ücretli faaliyet yok"),
+    # --- weekday + hour block of a posting window (drivers' "window" term): Thu 18-21
+    (r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\d{2}-\d{2})\b",
+     lambda m: f"{WEEKDAYS_TR[m[1]]} {m[2]}"),
     # --- captions (titles of result tables)
     (r"^Presence: accounts configured against data found$",
      "Varlık: tanımlı hesaplar ve bulunan veri"),

@@ -110,6 +110,8 @@ VALUES_TR: dict[str, str] = {
     "duplicate post (same time and text)": "yinelenen gönderi (aynı zaman ve metin)",
     "Posts per arm": "kol başına gönderi", "not configured": "tanımsız", "stale": "eski",
     "no data": "veri yok",
+    "Mon": "Pzt", "Tue": "Sal", "Wed": "Çar", "Thu": "Per", "Fri": "Cum", "Sat": "Cmt",
+    "Sun": "Paz", "roas": "ROAS", "cpa": "CPA", "cpc": "CPC", "cpm": "CPM", "ctr": "CTR",
 }
 
 

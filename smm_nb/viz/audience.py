@@ -14,11 +14,12 @@ def persona_chart(fit, platform: str | None = None, dimension: str = "age", lang
     """Audience share per bucket against the persona's even target, for one platform."""
     t = text(lang, "Audience against persona", "Kitle ve hedef persona")
     if not fit.available:
-        return empty(t, fit.reason)
+        return empty(t, fit.reason, lang)
     b = fit.buckets[fit.buckets["dimension"] == dimension]
     if b.empty:
         return empty(t, text(lang, f"No {dimension} breakdown in the audience export.",
-                             f"Kitle dışa aktarımında {dimension} kırılımı yok."))
+                             f"Kitle dışa aktarımında {DIMENSION_TR.get(dimension, dimension)} "
+                             "kırılımı yok."), lang)
     platform = platform or b.groupby("platform")["share"].size().idxmax()
     b = b[b["platform"] == platform]
     row = fit.frame[(fit.frame["platform"] == platform) & (fit.frame["dimension"] == dimension)]
@@ -39,18 +40,19 @@ def persona_chart(fit, platform: str | None = None, dimension: str = "age", lang
             where="post", color="#e07a1f", lw=2, label=text(lang, "persona target",
                                                             "persona hedefi"))
     ax.set_xticks(x)
-    ax.set_xticklabels(b["bucket"], rotation=0 if len(b) < 9 else 45)
+    ax.set_xticklabels([text(lang, str(v), word(lang, v)) for v in b["bucket"]],
+                       rotation=0 if len(b) < 9 else 45)
     percent_axis(ax)
     ax.set_ylabel(text(lang, "share of audience (%)", "kitle payı (%)"))
     ax.legend(loc="upper right")
-    return finish(fig)
+    return finish(fig, lang=lang)
 
 
 def platform_fit_chart(fit, lang=None) -> Figure:
     """Reachable share of the persona's age groups per platform (Pew only, one population)."""
     t = text(lang, "Platform fit", "Platform uygunluğu")
     if not fit.available:
-        return empty(t, fit.reason)
+        return empty(t, fit.reason, lang)
     f = fit.frame.sort_values("reachable_share")
     best = f.iloc[-1]
     title = text(lang, f"{name(best['platform'])} reaches the most of the persona's age groups: "
@@ -73,13 +75,13 @@ def platform_fit_chart(fit, lang=None) -> Figure:
     ax.set_xlim(0, 1)
     ax.set_xlabel(text(lang, "share of the persona's age groups using it (%)",
                        "personanın yaş gruplarında kullanım payı (%)"))
-    return finish(fig)
+    return finish(fig, lang=lang)
 
 
 def online_heatmap(oh, platform: str | None = None, lang=None) -> Figure:
     t = text(lang, "When followers are online", "Takipçiler ne zaman çevrim içi")
     if not oh.available:
-        return empty(t, oh.reason)
+        return empty(t, oh.reason, lang)
     platform = platform or sorted(oh.grid["platform"].unique())[0]
     g = oh.grid[oh.grid["platform"] == platform]
     mat = g.pivot_table(index="weekday", columns="hour", values="online").reindex(range(7))
@@ -98,7 +100,7 @@ def online_heatmap(oh, platform: str | None = None, lang=None) -> Figure:
     ax.set_xlabel(text(lang, "hour of day (local)", "günün saati (yerel)"))
     ax.grid(False)
     fig.colorbar(im, ax=ax, label=text(lang, "share of peak", "zirveye oran"))
-    return finish(fig)
+    return finish(fig, lang=lang)
 
 
 def timing_heatmap(timing, platform: str | None = None, lang=None) -> Figure:
@@ -115,7 +117,7 @@ def timing_heatmap(timing, platform: str | None = None, lang=None) -> Figure:
         return empty(t, text(lang, f"{label}: no weekday x hour block has {timing.min_posts} "
                              "posts yet (insufficient data).",
                              f"{label}: hiçbir gün x saat diliminde henüz {timing.min_posts} "
-                             "gönderi yok (yetersiz veri)."))
+                             "gönderi yok (yetersiz veri)."), lang)
     best = ok.sort_values(["shrunk_lift", "lift"], ascending=False).iloc[0]
     wd = weekday_name(int(best["weekday"]), code(lang))
     title = text(lang, f"{label}: best time {wd} {best['hour_block']}, "
@@ -152,13 +154,13 @@ def timing_heatmap(timing, platform: str | None = None, lang=None) -> Figure:
     cb = fig.colorbar(im, ax=ax)
     cb.set_label(text(lang, "lift (log scale; 0 = platform rate)",
                       "artış (log ölçek; 0 = platform oranı)"))
-    return finish(fig)
+    return finish(fig, lang=lang)
 
 
 def service_lines_chart(sl, lang=None) -> Figure:
     t = text(lang, "Service lines", "Hizmet alanları")
     if not sl.available:
-        return empty(t, sl.reason)
+        return empty(t, sl.reason, lang)
     f = sl.rates.sort_values(["platform", "value"])
     top = f.loc[f["value"].idxmax()]
     title = text(lang, f"{top['category']} on {name(top['platform'])} engages most: "
@@ -171,9 +173,9 @@ def service_lines_chart(sl, lang=None) -> Figure:
     y = np.arange(len(f))
     interval_dots(ax, y, f["value"], f["low"], f["high"],
                   [color(p, i) for i, p in enumerate(f["platform"])],
-                  [f"{name(p)}: {c} (n={n})" for p, c, n in zip(f["platform"], f["category"],
-                                                                 f["n"])])
+                  [f"{name(p)}: {text(lang, c, word(lang, c))} (n={n})"
+                   for p, c, n in zip(f["platform"], f["category"], f["n"])])
     percent_axis(ax, "x")
     ax.set_xlim(left=0)
     ax.set_xlabel(text(lang, f"engagements per {sl.basis} (%)", "etkileşim oranı (%)"))
-    return finish(fig)
+    return finish(fig, lang=lang)

@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from smm_nb.viz.common import (color, defn, empty, figure, finish, interval_dots, month_axis,
-                               name, num, pct, percent_axis, ratio_axis, text, word)
+from smm_nb.viz.common import (color, day, defn, empty, figure, finish, interval_dots,
+                               month_axis, name, num, pct, percent_axis, ratio_axis, text, word)
 
 DEN_TR = {"reach": "erişim", "impressions": "gösterim", "followers": "takipçi"}
 STAT_TR = {"median": "gönderi oranlarının medyanı", "mean": "gönderi oranlarının ortalaması",
@@ -22,7 +22,8 @@ def engagement_rates_chart(rates, basis: str = "reach", statistic: str = "median
     t_empty = text(lang, "Engagement rate", "Etkileşim oranı")
     if f.empty:
         return empty(t_empty, text(lang, f"No posts with a known {basis}.",
-                                   f"{DEN_TR.get(basis, basis)} bilgisi olan gönderi yok."))
+                                   f"{DEN_TR.get(basis, basis)} bilgisi olan gönderi yok."),
+                     lang)
     top = f.iloc[-1]
     title = text(lang,
                  f"{name(top['platform'])} posts engage most: {top['value']:.2%} of {basis}",
@@ -50,7 +51,7 @@ def engagement_rates_chart(rates, basis: str = "reach", statistic: str = "median
     ax.set_xlabel(text(lang, f"engagements per {basis} (%)",
                        f"{DEN_TR[basis]} başına etkileşim (%)"))
     ax.set_xlim(left=0)
-    return finish(fig)
+    return finish(fig, lang=lang)
 
 
 def monthly_trend_chart(trend, lang=None) -> Figure:
@@ -58,7 +59,8 @@ def monthly_trend_chart(trend, lang=None) -> Figure:
     t = text(lang, "Monthly engagement rate", "Aylık etkileşim oranı")
     if f.empty or f["month"].nunique() < 2:
         return empty(t, text(lang, "Fewer than two months with enough posts: no trend yet.",
-                             "Yeterli gönderisi olan ay sayısı ikiden az: henüz eğilim yok."))
+                             "Yeterli gönderisi olan ay sayısı ikiden az: henüz eğilim yok."),
+                     lang)
     s = trend.slopes.dropna(subset=["change_per_month"])
     if len(s):
         r = s.loc[s["change_per_month"].abs().idxmax()]
@@ -83,17 +85,17 @@ def monthly_trend_chart(trend, lang=None) -> Figure:
     month_axis(ax, lang)
     ax.set_ylim(bottom=0)
     ax.legend(ncol=4, loc="upper left")
-    return finish(fig)
+    return finish(fig, lang=lang)
 
 
 def rate_ratio_chart(rr, lang=None, what: str | None = None) -> Figure:
     """Forest plot of rate ratios (log scale) against each platform's reference level."""
     f = rr.frame[rr.frame["status"] == "ok"]
     what = what or rr.by
-    t = text(lang, f"Engagement by {what}", f"{what} bazında etkileşim")
+    t = text(lang, f"Engagement by {what}", f"{word(lang, what)} bazında etkileşim")
     if f.empty:
         return empty(t, text(lang, f"Too few posts per {what} to compare.",
-                             "Karşılaştırma için yeterli gönderi yok."))
+                             "Karşılaştırma için yeterli gönderi yok."), lang)
     f = f.sort_values(["platform", "rate_ratio"])
     best = f.loc[f["rate_ratio"].idxmax()]
     title = text(lang, f"{name(best['platform'])}: {best['level']} posts engage "
@@ -107,20 +109,21 @@ def rate_ratio_chart(rr, lang=None, what: str | None = None) -> Figure:
     y = np.arange(len(f))
     interval_dots(ax, y, f["rate_ratio"], f["low"], f["high"],
                   [color(p, i) for i, p in enumerate(f["platform"])],
-                  [f"{name(p)}: {lv} vs {ref} (n={n})" for p, lv, ref, n in
-                   zip(f["platform"], f["level"], f["reference"], f["n"])])
+                  [text(lang, f"{name(p)}: {lv} vs {ref} (n={n})",
+                        f"{name(p)}: {word(lang, lv)} (referans {word(lang, ref)}, n={n})")
+                   for p, lv, ref, n in zip(f["platform"], f["level"], f["reference"], f["n"])])
     ax.axvline(1, color="#888888", lw=1, ls="--")
     ax.set_xscale("log")
     ratio_axis(ax, lo=float(np.nanmin(f["low"])), hi=float(np.nanmax(f["high"])))
     ax.set_xlabel(text(lang, "rate ratio (log scale)", "oran oranı (log ölçek)"))
-    return finish(fig)
+    return finish(fig, lang=lang)
 
 
 def activity_chart(activity, lang=None) -> Figure:
     w = activity.weekly
     t = text(lang, "Posts per week", "Haftalık gönderi")
     if w.empty:
-        return empty(t, text(lang, "No posts.", "Gönderi yok."))
+        return empty(t, text(lang, "No posts.", "Gönderi yok."), lang)
     r = activity.frame.sort_values("empty_week_share", ascending=False).iloc[0]
     if r["empty_weeks"] > 0:
         title = text(lang, f"{name(r['platform'])} went {int(r['empty_weeks'])} of "
@@ -140,7 +143,7 @@ def activity_chart(activity, lang=None) -> Figure:
     month_axis(ax, lang)
     ax.set_ylim(bottom=0)
     ax.legend(ncol=4, loc="upper left")
-    return finish(fig)
+    return finish(fig, lang=lang)
 
 
 def growth_chart(growth, lang=None) -> Figure:
@@ -149,7 +152,7 @@ def growth_chart(growth, lang=None) -> Figure:
     m = m[m["complete"]] if len(m) else m
     if m.empty:
         return empty(t, text(lang, "No complete month of follower counts yet.",
-                             "Henüz tam bir aylık takipçi verisi yok."))
+                             "Henüz tam bir aylık takipçi verisi yok."), lang)
     g = growth.frame.dropna(subset=["recent_growth_pct"])
     r = g.loc[g["recent_growth_pct"].idxmax()]
     title = text(lang, f"{name(r['platform'])} grows fastest: {r['recent_growth_pct']:+.1%} "
@@ -170,13 +173,13 @@ def growth_chart(growth, lang=None) -> Figure:
     ax.set_xlabel(text(lang, "month", "ay"))
     month_axis(ax, lang)
     ax.legend(ncol=4, loc="upper right")
-    return finish(fig)
+    return finish(fig, lang=lang)
 
 
 def share_of_voice_chart(cc, lang=None) -> Figure:
     t = text(lang, "Share of voice", "Ses payı")
     if not cc.available:
-        return empty(t, cc.reason)
+        return empty(t, cc.reason, lang)
     f = cc.frame.copy()
     client = f[f["is_client"]].sort_values("posts", ascending=False).iloc[0]
     title = text(lang, f"{name(client['platform'])}: {client['share_posts']:.0%} of posts, "
@@ -185,7 +188,8 @@ def share_of_voice_chart(cc, lang=None) -> Figure:
                  f"kadarı, etkileşimlerin {pct(lang, client['share_engagements'])} kadarı")
     note = text(lang, f"accounts compared, {cc.start.date()} to {cc.end.date()}; engagements as "
                 "each export counts them",
-                f"karşılaştırılan hesaplar, {cc.start.date()} – {cc.end.date()}")
+                f"karşılaştırılan hesaplar, {day(lang, cc.start.date())} – "
+                f"{day(lang, cc.end.date())}")
     fig, ax = figure(title, note, size=(7.5, max(2.8, 1.4 + 0.5 * len(f))))
     labels = [f"{name(p)}: {a if not c else text(lang, 'client', 'müşteri')}"
               for p, a, c in zip(f["platform"], f["account"], f["is_client"])]
@@ -199,13 +203,13 @@ def share_of_voice_chart(cc, lang=None) -> Figure:
     percent_axis(ax, "x")
     ax.set_xlabel(text(lang, "share within the platform (%)", "platform içindeki pay (%)"))
     ax.legend(loc="lower right")
-    return finish(fig)
+    return finish(fig, lang=lang)
 
 
 def response_time_chart(cm, lang=None) -> Figure:
     t = text(lang, "Response time", "Yanıt süresi")
     if not cm.available:
-        return empty(t, cm.reason)
+        return empty(t, cm.reason, lang)
     f = cm.frame[cm.frame["hours"] != "all"]
     f = f[np.isfinite(f["median_hours"])]
     b, o = cm.get("all", "business"), cm.get("all", "off")
@@ -226,7 +230,7 @@ def response_time_chart(cm, lang=None) -> Figure:
                    for p, h in zip(f["platform"], f["hours"])])
     ax.set_xlabel(text(lang, "hours to first reply", "ilk yanıta kadar saat"))
     ax.set_xlim(left=0)
-    return finish(fig)
+    return finish(fig, lang=lang)
 
 
 def competitor_followers_chart(cc, lang=None) -> Figure:
@@ -235,7 +239,7 @@ def competitor_followers_chart(cc, lang=None) -> Figure:
     t = text(lang, "Follower growth against competitors", "Rakiplere göre takipçi büyümesi")
     if not cc.available or cc.followers.empty:
         return empty(t, cc.reason or text(lang, "No follower counts to compare.",
-                                          "Karşılaştırılacak takipçi sayısı yok."))
+                                          "Karşılaştırılacak takipçi sayısı yok."), lang)
     plat = cc.frame.groupby("platform").size().idxmax()
     f = cc.frame[cc.frame["platform"] == plat]
     client = f[f["is_client"]].iloc[0]
@@ -248,7 +252,7 @@ def competitor_followers_chart(cc, lang=None) -> Figure:
                  if best is not None else t)
     fig, ax = figure(title, text(lang, f"followers, 100 = {cc.start.date()}; "
                                  "competitor counts as their export gives them",
-                                 f"takipçi, 100 = {cc.start.date()}"))
+                                 f"takipçi, 100 = {day(lang, cc.start.date())}"))
     fol = cc.followers[(cc.followers["platform"] == plat)]
     fol = fol[(pd.to_datetime(fol["date"]) >= cc.start) & (pd.to_datetime(fol["date"]) <= cc.end)]
     for i, (acc, g) in enumerate(fol.groupby("account", sort=True)):
@@ -262,4 +266,4 @@ def competitor_followers_chart(cc, lang=None) -> Figure:
     ax.set_xlabel(text(lang, "date", "tarih"))
     month_axis(ax, lang)
     ax.legend(loc="upper left")
-    return finish(fig)
+    return finish(fig, lang=lang)

@@ -2,6 +2,7 @@
 percent axes, platform colours and names, interval markers."""
 from __future__ import annotations
 
+import re
 import textwrap
 
 import matplotlib.dates as mdates
@@ -9,7 +10,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 import matplotlib.ticker as mticker
-from matplotlib.ticker import FuncFormatter
 
 from smm_nb.viz.theme import PALETTE, PLATFORM_COLORS
 
@@ -57,6 +57,20 @@ def word(lang, value: object) -> str:
     from smm_nb.report.table_labels import value_label
 
     return str(value_label(str(value), code(lang)))
+
+
+def said(lang, phrase: str) -> str:
+    """A sentence an analysis wrote (a reason, a note) in the report's language, through
+    the phrase catalogue of :mod:`smm_nb.report.phrases` (unknown phrases stay as they are)."""
+    from smm_nb.report.phrases import translate_generated
+
+    return translate_generated(phrase, code(lang)) if phrase else phrase
+
+
+def day(lang, d) -> str:
+    """A date as the report writes it: ISO in English (``2026-01-14``, as before), the
+    Turkish way in Turkish (``14 Ocak 2026``)."""
+    return _language(lang).date(d) if code(lang) == "tr" else str(d)
 
 
 DEFINITION_TR = (
@@ -135,12 +149,16 @@ def tight_layout(fig: Figure, rect: tuple[float, float, float, float] | None = N
             del ax.get_tightbbox
 
 
-def finish(fig: Figure, top: float | None = None) -> Figure:
+def finish(fig: Figure, top: float | None = None, lang=None) -> Figure:
     """Lay the axes out below the title and note that :func:`figure` made room for.
 
     matplotlib's ``tight_layout`` would also lower the axes by the suptitle's height,
     although ``rect`` already keeps that room: a second, empty title's height between the
-    note and the chart. The title is left out of that one measurement."""
+    note and the chart. The title is left out of that one measurement.
+
+    Tick numbers are put in the report's language first (:func:`local_ticks`), so that
+    the layout measures the labels that will be drawn."""
+    local_ticks(fig, lang)
     sup = getattr(fig, "_suptitle", None)
     own_head = sup is not None and hasattr(fig, "_smm_top") and sup.get_in_layout()
     if own_head:
@@ -254,6 +272,91 @@ def _current_language() -> str:
     return display._LANGUAGE
 
 
+class RatioFormatter(mticker.Formatter):
+    """Ratio ticks written as English numbers, ``0.5×`` (or ``×0.5`` with ``before``);
+    a Turkish chart reads them through :class:`TurkishNumbers` (``0,5×``)."""
+
+    def __init__(self, before: bool = False):
+        self.before = before
+
+    def __call__(self, x, pos=None):
+        return f"×{x:g}" if self.before else f"{x:g}×"
+
+
+#: Tick formatters whose labels are English numbers (``2.5``, ``−0.4``, ``0.5×``):
+#: matplotlib's defaults and :class:`RatioFormatter`. Formatters that already write the
+#: report's language (:class:`PercentFormatter`, :class:`LocalDateFormatter`, a
+#: ``FuncFormatter`` around :func:`num`) are not among them and are left alone.
+ENGLISH_NUMBER_FORMATTERS = (mticker.ScalarFormatter, mticker.LogFormatter, RatioFormatter)
+_EN_NUMBER = re.compile(r"(\d+)(?:\.(\d+))?")
+
+
+def turkish_number_text(label: str) -> str:
+    """A tick label with English numbers written the Turkish way: decimal comma and
+    thousands dot, as :func:`num` writes them (``2.5`` -> ``2,5``, ``12500`` ->
+    ``12.500``, ``0.25×`` -> ``0,25×``); matplotlib's minus sign ``−`` is kept."""
+    def fix(m: re.Match[str]) -> str:
+        whole = m[1] if len(m[1]) < 4 else f"{int(m[1]):,}".replace(",", ".")
+        return whole if m[2] is None else f"{whole},{m[2]}"
+
+    return _EN_NUMBER.sub(fix, label)
+
+
+class TurkishNumbers(mticker.Formatter):
+    """Another formatter's tick labels with Turkish numbers (:func:`turkish_number_text`).
+
+    It wraps the formatter rather than replacing it, so the ticks, their number of
+    decimals and the offset (``1e6``) stay matplotlib's own choice; only the writing of
+    each number changes."""
+
+    def __init__(self, inner: mticker.Formatter):
+        self.inner = inner
+
+    def set_axis(self, axis) -> None:
+        super().set_axis(axis)
+        self.inner.set_axis(axis)
+
+    def set_locs(self, locs) -> None:
+        self.inner.set_locs(locs)
+
+    def format_ticks(self, values):
+        return [turkish_number_text(t) for t in self.inner.format_ticks(values)]
+
+    def __call__(self, x, pos=None):
+        return turkish_number_text(self.inner(x, pos))
+
+    def get_offset(self) -> str:
+        return turkish_number_text(self.inner.get_offset())
+
+    def format_data(self, value) -> str:
+        return turkish_number_text(self.inner.format_data(value))
+
+    def format_data_short(self, value) -> str:
+        return turkish_number_text(self.inner.format_data_short(value))
+
+
+def local_ticks(fig: Figure, lang=None) -> Figure:
+    """Tick numbers of every axes of ``fig`` (colour bars included) in the report's
+    language: for Turkish, the formatters that write English numbers are wrapped in
+    :class:`TurkishNumbers`; English charts are not touched. Called by :func:`finish` and
+    by the charts that lay themselves out; costs no drawing (labels are formatted when the
+    figure is drawn, once)."""
+    if (code(lang) if lang is not None else _current_language()) != "tr":
+        return fig
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            major, minor = axis.get_major_formatter(), axis.get_minor_formatter()
+            if isinstance(major, ENGLISH_NUMBER_FORMATTERS):
+                bar = getattr(ax, "_colorbar", None)  # a colour bar re-sets its formatter
+                if bar is not None and axis is bar.long_axis:
+                    bar.formatter = TurkishNumbers(major)
+                else:
+                    axis.set_major_formatter(TurkishNumbers(major))
+            if isinstance(minor, ENGLISH_NUMBER_FORMATTERS):
+                axis.set_minor_formatter(TurkishNumbers(minor))
+    return fig
+
+
 def ratio_axis(ax, axis: str = "x", lo: float | None = None, hi: float | None = None) -> None:
     """Log-scale rate-ratio axis with plain ticks (0.5×, 1×, 2×)."""
     from matplotlib.ticker import FixedLocator, NullFormatter
@@ -265,7 +368,7 @@ def ratio_axis(ax, axis: str = "x", lo: float | None = None, hi: float | None = 
     if lo is not None and hi is not None:
         ticks = [t for t in ticks if lo * 0.9 <= t <= hi * 1.1] or [1]
     a.set_major_locator(FixedLocator(ticks))
-    a.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
+    a.set_major_formatter(RatioFormatter())
     a.set_minor_formatter(NullFormatter())
 
 
@@ -290,13 +393,17 @@ def interval_dots(ax, y, value, low, high, colors, labels=None, horizontal: bool
         (ax.set_yticklabels if horizontal else ax.set_xticklabels)(labels)
 
 
-def empty(title: str, message: str) -> Figure:
-    """A small figure that says why there is no chart (keeps the report's flow)."""
+def empty(title: str, message: str, lang=None) -> Figure:
+    """A small figure that says why there is no chart (keeps the report's flow).
+
+    ``message`` may hold a reason an analysis wrote in English: with ``lang`` it is put
+    in the report's language through the phrase catalogue (:func:`said`)."""
+    message = said(lang, message) if lang is not None else message
     fig, ax = figure(title, size=(7.5, 1.6))
     ax.axis("off")
     ax.text(0.0, 0.5, "\n".join(textwrap.wrap(message, 100)), ha="left", va="center",
             fontsize=10, transform=ax.transAxes)
-    return finish(fig)
+    return finish(fig, lang=lang)
 
 
 def format_table(frame, lang=None, percent=(), ratio=(), digits: dict | None = None,

@@ -5,7 +5,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from smm_nb.analysis.experiments import ExperimentResult, ExperimentsResult
-from smm_nb.viz.common import num
+from smm_nb.viz.common import RatioFormatter, local_ticks, num, word
 from smm_nb.viz.theme import PALETTE
 
 
@@ -57,14 +57,15 @@ def lift_chart(res: ExperimentsResult | ExperimentResult, lang=None,
     lo_all, hi_all = (min(lows) if lows else 0.5), (max(highs) if highs else 2.0)
     ax.set_xlim(min(lo_all, 1 / lift) / 1.1, max(hi_all, lift) * 1.35)
     ax.set_xticks([t for t in ticks if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]])
-    ax.xaxis.set_major_formatter(lambda x, _: f"×{x:g}")
+    ax.xaxis.set_major_formatter(RatioFormatter(before=True))
     ax.xaxis.set_minor_formatter(lambda x, _: "")
     ax.set_yticks(range(len(rows)), [r[0] for r in rows])
     ax.invert_yaxis()
     metric = rows[0][7]
     ax.set_xlabel(_t(lang, f"rate ratio of {metric} against the control (95% CI, log scale)",
-                     f"kontrole göre {metric} oran katsayısı (%95 GA, log ölçek)"))
+                     f"kontrole göre {word(lang, metric)} oran katsayısı (%95 GA, log ölçek)"))
     ax.set_title(_t(lang, "Content tests: lift of each arm over its control",
                     "İçerik testleri: her kolun kontrole göre artışı"))
+    local_ticks(fig, lang)
     fig.tight_layout()
     return fig

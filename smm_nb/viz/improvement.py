@@ -10,8 +10,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from smm_nb.viz.common import (LocalDateFormatter, code, color, empty, figure, interval_dots, name, ratio_axis,
-                               text)
+from smm_nb.viz.common import (LocalDateFormatter, code, color, empty, figure, interval_dots,
+                               local_ticks, name, ratio_axis, said, text)
 
 TERM_LABELS = {"format": ("format", "biçim"), "window": ("window", "zaman dilimi"),
                "paid": ("paid", "ücretli"), "category": ("category", "kategori"),
@@ -20,10 +20,12 @@ TERM_LABELS = {"format": ("format", "biçim"), "window": ("window", "zaman dilim
 
 
 def _layout(fig: Figure, left: float, bottom: float = 0.5, right: float = 0.2,
-            hspace: float = 0.0, wspace: float = 0.0) -> Figure:
+            hspace: float = 0.0, wspace: float = 0.0, lang=None) -> Figure:
     """Margins and gaps in inches, set directly: ``tight_layout`` measures every tick
     label of every axes twice and was half of the time of drawing these charts; the
-    margins here are known from the labels (the PNG is cropped to its content anyway)."""
+    margins here are known from the labels (the PNG is cropped to its content anyway).
+    Tick numbers are put in the report's language (:func:`local_ticks`)."""
+    local_ticks(fig, lang)
     w, h = fig.get_size_inches()
     top = getattr(fig, "_smm_top", 0.8) - 0.22 / h  # room for the panels' own titles
     gs = fig.axes[0].get_subplotspec().get_gridspec() if fig.axes else None
@@ -72,11 +74,11 @@ def drivers_chart(res, lang=None, terms: tuple[str, ...] = ("format", "window", 
     t0 = text(lang, "What drives results", "Sonuçları ne belirliyor")
     if not res.ok:
         return empty(t0, text(lang, f"No driver model: {res.reason}.",
-                              f"Etken modeli yok: yetersiz veri ({res.reason})."))
+                              f"Etken modeli yok: {said(lang, res.reason)}."), lang)
     eff = res.effects[res.effects["term"].isin(terms)]
     if eff.empty:
         return empty(t0, text(lang, "No content or timing effects could be estimated.",
-                              "İçerik ya da zaman etkisi tahmin edilemedi."))
+                              "İçerik ya da zaman etkisi tahmin edilemedi."), lang)
     eff = eff.assign(_o=eff["term"].map({t: i for i, t in enumerate(terms)})) \
         .sort_values(["_o", "rate_ratio"], ascending=[True, False])
     # the headline names a real level: the pooled "other" is drawn but never the headline
@@ -122,7 +124,8 @@ def drivers_chart(res, lang=None, terms: tuple[str, ...] = ("format", "window", 
     ax.set_xlabel(text(lang, f"rate ratio of {outcome}{per} (log scale)",
                        f"{OUTCOME_TR.get(outcome, outcome)}{per_tr} oran oranı (log ölçek)"))
     # left margin from the longest label (9 pt: about 0.065 inch a character)
-    return _layout(fig, left=0.2 + 0.065 * max(len(x) for x in labels), bottom=0.6)
+    return _layout(fig, left=0.2 + 0.065 * max(len(x) for x in labels), bottom=0.6,
+                   lang=lang)
 
 
 def forecast_chart(res, metric: str = "followers", lang=None, history_days: int = 120,
@@ -138,8 +141,10 @@ def forecast_chart(res, metric: str = "followers", lang=None, history_days: int 
     if not series:
         why = "; ".join(sorted({f"{name(s.platform)}: {s.reason}" for s in res.series
                                 if s.metric == metric}))
+        why_tr = "; ".join(sorted({f"{name(s.platform)}: {said(lang, s.reason)}"
+                                   for s in res.series if s.metric == metric}))
         return empty(t0, text(lang, f"No forecast ({why or 'no daily data'}).",
-                              f"Tahmin yok: yeterli veri yok ({why or 'günlük veri yok'})."))
+                              f"Tahmin yok ({why_tr or 'günlük veri yok'})."), lang)
     first = series[0]
     med, lo80, hi80, lo95, hi95 = first.total
     kp = [k for k in res.kpis if k.probability is not None]
@@ -199,7 +204,7 @@ def forecast_chart(res, metric: str = "followers", lang=None, history_days: int 
         ax.set_title(name(s.platform), fontsize=10)
         _date_axis(ax, hist.index[0] if len(hist) else fc["date"].iloc[0],
                    fc["date"].iloc[-1], lang)
-    return _layout(fig, left=1.0, bottom=0.45, hspace=0.6, wspace=0.95)
+    return _layout(fig, left=1.0, bottom=0.45, hspace=0.6, wspace=0.95, lang=lang)
 
 
 def response_curves_chart(res, lang=None) -> Figure:
@@ -209,8 +214,10 @@ def response_curves_chart(res, lang=None) -> Figure:
     curves = [c for c in res.curves if c.ok]
     if not curves:
         why = res.reason or "; ".join(f"{name(c.platform)}: {c.reason}" for c in res.curves)
+        why_tr = said(lang, res.reason) if res.reason else "; ".join(
+            f"{name(c.platform)}: {said(lang, c.reason)}" for c in res.curves)
         return empty(t0, text(lang, f"No response curves ({why}).",
-                              f"Yanıt eğrisi yok: yeterli veri yok ({why})."))
+                              f"Yanıt eğrisi yok ({why_tr})."), lang)
     if res.ok:
         g, lo, hi = res.gain
         title = text(lang, f"The same budget, re-split, would add about {_n(lang, g, 2)} "
@@ -244,4 +251,4 @@ def response_curves_chart(res, lang=None) -> Figure:
         ax.set_xlabel(text(lang, f"daily spend ({res.currency})",
                            f"günlük harcama ({res.currency})"))
     axes[0, 0].set_ylabel(text(lang, f"{res.outcome} a day", "günlük dönüşüm"))
-    return _layout(fig, left=0.7, bottom=0.6, wspace=0.45)
+    return _layout(fig, left=0.7, bottom=0.6, wspace=0.45, lang=lang)

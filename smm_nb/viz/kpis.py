@@ -5,7 +5,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from smm_nb.analysis.kpis import KpiStatus
-from smm_nb.viz.common import num, pct
+from smm_nb.viz.common import local_ticks, name, num, pct, word
 
 STATUS_COLORS = {"met": "#3a9d5d", "on track": "#3a9d5d", "within noise": "#c9a227",
                  "behind": "#b03a48", "no data": "#8c8c8c"}
@@ -40,7 +40,8 @@ def kpi_bullets(status: KpiStatus, lang=None) -> Figure:
     labels = []
     for i, r in enumerate(fr.itertuples()):
         plat = r.platform if isinstance(r.platform, str) else _t(lang, "all", "tümü")
-        labels.append(f"{r.metric} ({plat})")
+        labels.append(_t(lang, f"{r.metric} ({plat})",
+                         f"{word(lang, r.metric)} ({name(plat)})"))
         color = STATUS_COLORS.get(r.status, "#8c8c8c")
         if r.value is None or not np.isfinite(r.value) or not r.target:
             ax.text(0.02, i, _t(lang, "no data", "veri yok"), va="center", fontsize=8)
@@ -68,6 +69,7 @@ def kpi_bullets(status: KpiStatus, lang=None) -> Figure:
     met = int(fr["status"].isin(["met", "on track"]).sum())
     ax.set_title(_t(lang, f"{met} of {len(fr)} KPIs met or on track",
                     f"{len(fr)} KPI'dan {met} tanesi tuttu veya yolunda"))
+    local_ticks(fig, lang)
     fig.tight_layout()
     return fig
 

@@ -5,9 +5,11 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from smm_nb.analysis.roi import RoiResult
-from smm_nb.viz.common import num
+from smm_nb.viz.common import local_ticks, name, num, turkish_number_text
 from smm_nb.viz.theme import PALETTE
 
+KIND_TR = {"ad": "reklam", "boost": "öne çıkarma", "influencer": "influencer",
+           "sponsorship": "sponsorluk", "other": "diğer"}
 KIND_COLORS = {"ad": PALETTE[0], "boost": PALETTE[1], "influencer": PALETTE[2],
                "sponsorship": PALETTE[3], "other": PALETTE[5]}
 
@@ -29,8 +31,9 @@ def roas_chart(res: RoiResult, lang=None, target: float | None = None) -> Figure
     for i, r in c.iterrows():
         color = KIND_COLORS.get(r["kind"], PALETTE[5])
         roas = r["roas"] if np.isfinite(r["roas"]) else 0.0
+        kind = _t(lang, r["kind"], KIND_TR.get(r["kind"], r["kind"]))
         ax.barh(i, roas, color=color, height=0.6,
-                label=r["kind"] if r["kind"] not in ax.get_legend_handles_labels()[1] else None)
+                label=kind if kind not in ax.get_legend_handles_labels()[1] else None)
         if np.isfinite(r["roas_low"]):
             ax.plot([r["roas_low"], r["roas_high"]], [i, i], color="#222222", lw=1.2)
         ax.text(max(roas, r["roas_high"] if np.isfinite(r["roas_high"]) else roas) * 1.02, i,
@@ -38,8 +41,9 @@ def roas_chart(res: RoiResult, lang=None, target: float | None = None) -> Figure
     ax.axvline(1.0, color="#b03a48", lw=1.5, label=_t(lang, "break-even", "başa baş"))
     if target:
         ax.axvline(target, color="#222222", lw=1, ls="--",
-                   label=_t(lang, f"target ×{target:g}", f"hedef ×{target:g}"))
-    ax.set_yticks(range(len(c)), [f"{r.platform}: {r.campaign}" for r in c.itertuples()])
+                   label=_t(lang, f"target ×{target:g}", f"hedef ×{turkish_number_text(f'{target:g}')}"))
+    ax.set_yticks(range(len(c)), [f"{_t(lang, r.platform, name(r.platform))}: {r.campaign}"
+                                  for r in c.itertuples()])
     ax.invert_yaxis()
     ax.set_xlim(0, max(c["roas_high"].fillna(c["roas"]).max(), 1.5) * 1.35)
     ax.set_xlabel(_t(lang, "ROAS = platform-attributed revenue / spend (95% CI)",
@@ -49,5 +53,6 @@ def roas_chart(res: RoiResult, lang=None, target: float | None = None) -> Figure
                     f"Ücretli faaliyet harcamasının ×{num(lang, t['roas'], 1)} katını getirdi "
                     "(atfedilen)"))
     ax.legend(loc="lower right")
+    local_ticks(fig, lang)
     fig.tight_layout()
     return fig

@@ -27,6 +27,16 @@ from smm_nb.report.table_labels import header_label, value_label
      "per post)",
      "En iyi ve en zayıf gönderiler (herkese açık etkileşimler (beğeni + yorum + paylaşım + "
      "kaydetme) / erişim, gönderi başına)"),
+    # reasons analyses give for an empty result, shown in charts
+    ("no competitor export: share of voice not computed",
+     "rakip dışa aktarımı yok: ses payı hesaplanmadı"),
+    ("no spend data", "harcama verisi yok"),
+    ("no daily reach data around 2026-10-09", "2026-10-09 çevresinde günlük erişim verisi yok"),
+    ("12 usable observations (at least 30 needed)",
+     "12 kullanılabilir gözlem (en az 30 gerekli)"),
+    ("instagram: daily spend hardly varied, so its effect cannot be separated",
+     "instagram: günlük harcama neredeyse hiç değişmedi, etkisi ayrıştırılamıyor"),
+    ("Thu 18-21 + Sat 09-12", "Per 18-21 + Cmt 09-12"),
 ])
 def test_known_phrases_read_as_turkish(english, turkish):
     assert translate_generated(english, "tr") == turkish

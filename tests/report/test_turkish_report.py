@@ -8,6 +8,7 @@ citations of published benchmarks stay as written and are not checked.
 """
 from __future__ import annotations
 
+import base64
 import html
 import re
 import shutil
@@ -37,6 +38,13 @@ def _text(fragment: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", fragment)).strip()
 
 
+def chart_texts(svg: str) -> list[str]:
+    """Every text of a chart (title, note, axis labels, ticks, legend): charts are SVG
+    with their text kept as text."""
+    return [html.unescape(t).strip() for t in re.findall(r"<text[^>]*>(.*?)</text>", svg,
+                                                          flags=re.S)]
+
+
 def english_leftovers(report: Path, verbatim: set[str]) -> list[str]:
     """Captions, paragraphs and cells of ``report`` that still read English."""
     page = re.sub(r"<style.*?</style>", "", report.read_text(encoding="utf-8"), flags=re.S)
@@ -55,6 +63,10 @@ def english_leftovers(report: Path, verbatim: set[str]) -> list[str]:
         title = CITATION.sub("", html.unescape(alt))
         if ENGLISH.search(title) or ENGLISH_NUMBER.search(title):
             found.append(f"chart {title!r}")
+    for svg in re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', page):  # chart text
+        for label in chart_texts(base64.b64decode(svg).decode("utf-8")):
+            if ENGLISH.search(label) or ENGLISH_NUMBER.search(label):
+                found.append(f"chart text {label!r}")
     prose = re.sub(r"<table.*?</table>", "", page, flags=re.S)
     for tag, inner in re.findall(r"<(p|h\d|li|title)[^>]*>(.*?)</\1>", prose, flags=re.S):
         text = CITATION.sub("", _text(inner))
@@ -96,12 +108,25 @@ def test_turkish_report_has_no_english_left(turkish_reports, demo_data_dir, slug
 
 
 def test_the_scan_finds_english(tmp_path):
+    # a chart is an SVG whose words are <text> elements: English ones are found, Turkish
+    # numbers (0,5×, %4,5, 1.500, −0,4) and dates (1 Ağu) pass
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg"><g>'
+           '<text x="1" y="2" style="font-size: 10px">0.5×</text><text>0,5×</text>'
+           '<text>%4,5</text><text>1.500</text><text>1 Ağu</text><text>−0,4</text>'
+           '<text>followers (instagram)</text><text>takipçi (Instagram)</text>'
+           '<text>Instagram: reel vs image (n=23)</text></g></svg>')
+    chart = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     page = tmp_path / "r.html"
     page.write_text("<p>Yayımlanmış kıyaslar (Rival IQ Report 2025 (2024 data))</p>"
                     '<img alt="Instagram: ayda +21.4% takipçi" src="x.png">'
                     '<img alt="Instagram: ayda +%21,4 takipçi, hedef 1.500" src="y.png">'
+                    f'<img alt="Instagram: takipçi" src="data:image/svg+xml;base64,{chart}">'
                     "<table><tr><th>Gerekçe</th><th>Metin</th></tr>"
                     "<tr><td>instagram: data up to 2026-11-19</td><td>the best coffee</td></tr>"
                     "</table>", encoding="utf-8")
+    assert chart_texts(svg)[:2] == ["0.5×", "0,5×"]
     assert english_leftovers(page, set()) == ["Gerekçe: 'instagram: data up to 2026-11-19'",
-                                              "chart 'Instagram: ayda +21.4% takipçi'"]
+                                              "chart 'Instagram: ayda +21.4% takipçi'",
+                                              "chart text '0.5×'",
+                                              "chart text 'Instagram: reel vs image (n=23)'",
+                                              "chart text 'followers (instagram)'"]

@@ -15,7 +15,7 @@ def test_baseline_and_its_charts(demo_data_dir):
     fig = baseline_chart(baseline(posts, ws.account_daily, ws.config), Language("tr"))
     assert isinstance(fig, Figure)
     assert "Lansman" in fig._suptitle.get_text()
-    assert any("reach" in t.get_text() for t in fig.texts)  # says which ER definition
+    assert any("/ erişim" in t.get_text() for t in fig.texts)  # says which ER definition
     its = interrupted_time_series(ws.account_daily, ws.config)
     ig = its_chart(its.effect("launch", "reach", "instagram"))
     assert "×" in ig.axes[0].get_title() and ig.axes[0].get_ylabel()

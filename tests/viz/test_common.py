@@ -82,3 +82,80 @@ def test_date_ticks_in_turkish():
     labels = [t.get_text() for t in ax.get_xticklabels()]
     assert labels[0].endswith("2026") and any(lb.startswith("Oca") for lb in labels)
     assert not any(m in " ".join(labels) for m in ("Jan", "Oct", "Dec"))
+
+
+def test_turkish_number_text():
+    t = common.turkish_number_text
+    assert [t(s) for s in ("2.5", "−0.4", "0.25×", "×1.5", "12500", "1000", "100", "1e6")] == \
+        ["2,5", "−0,4", "0,25×", "×1,5", "12.500", "1.000", "100", "1e6"]
+
+
+def _chart():
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import pandas as pd
+
+    fig, (a, b, c, d, e) = plt.subplots(1, 5, figsize=(15, 3))
+    a.plot([0, 1, 2], [0.0, 1.3, 2.5])  # matplotlib's own numbers: 0.0, 0.5, ... 2.5
+    b.plot([0.3, 3], [0, 1])
+    b.set_xscale("log")
+    common.ratio_axis(b, "x", 0.3, 3)  # 0.5×, 1×, 2×
+    common.percent_axis(c, "y", lang=Language("tr"))
+    c.plot([0, 1], [0.0, 0.025])
+    days = pd.date_range("2026-07-01", "2026-10-31", freq="D")
+    d.plot(days, np.arange(len(days)) * 100.0)  # up to 12,200: thousands (10.000)
+    common.month_axis(d, Language("tr"))
+    fig.colorbar(e.imshow([[-0.4, 0.4]]), ax=e)
+    return fig
+
+
+def _labels(fig):
+    fig.canvas.draw()
+    return [[t.get_text() for t in (*ax.get_xticklabels(), *ax.get_yticklabels())]
+            for ax in fig.axes]
+
+
+def test_tick_numbers_read_turkish_in_a_turkish_chart():
+    import matplotlib.pyplot as plt
+
+    fig = _chart()
+    common.finish(fig, lang=Language("tr"))
+    a, b, c, d, _, bar = _labels(fig)
+    assert "2,5" in a and "0,5" in a and not any("." in s for s in a)
+    assert {"0,5×", "1×", "2×"} <= set(b)
+    assert "%2" in c and "%1" in c  # already Turkish: left as it was
+    assert "10.000" in d and "−5.000" in d and any(s.startswith("Ağu") for s in d)
+    assert "−0,4" in bar and "0,0" in bar  # the colour bar too, with matplotlib's minus
+    common.finish(fig, lang=Language("tr"))  # a second pass does not wrap twice
+    assert _labels(fig)[0] == a
+    plt.close(fig)
+
+
+def test_tick_numbers_of_an_english_chart_are_not_touched():
+    import matplotlib.pyplot as plt
+
+    fig = _chart()
+    before = [(ax.xaxis.get_major_formatter(), ax.yaxis.get_major_formatter())
+              for ax in fig.axes]
+    common.finish(fig, lang=Language("en"))
+    assert [(ax.xaxis.get_major_formatter(), ax.yaxis.get_major_formatter())
+            for ax in fig.axes] == before
+    a, b = _labels(fig)[:2]
+    assert "2.5" in a and "0.5×" in b
+    plt.close(fig)
+
+
+def test_tick_numbers_follow_the_notebook_language_without_lang():
+    import matplotlib.pyplot as plt
+
+    from smm_nb.report import display
+
+    was = display._LANGUAGE
+    display.set_language("tr")
+    try:
+        fig = _chart()
+        common.finish(fig)
+        assert "2,5" in _labels(fig)[0]
+        plt.close(fig)
+    finally:
+        display.set_language(was)
