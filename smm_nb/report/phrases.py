@@ -122,6 +122,9 @@ RULES_TR: list[_Rule] = _rules([
     (r"(\d+) posts in the launch window \(at least (\d+) needed\)",
      r"lansman penceresinde \1 gönderi (en az \2 gerekli)"),
     (r"no posts in the window", "pencerede gönderi yok"),
+    # "instagram carousel vs image: insufficient data: ..." (a rate ratio not estimated)
+    (r"^([a-z]+) (\w+) vs (\w+): (?=yetersiz veri)",
+     lambda m: f"{m[1]} {_value(m[2])}, {_value(m[3])} karşısında: "),
     (r"^no data$", "veri yok"),
     # --- audience
     (r"^(.+): (" + _N + r") of the audience vs (" + _N + r") target$",

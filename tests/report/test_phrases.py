@@ -37,6 +37,8 @@ from smm_nb.report.table_labels import header_label, value_label
     ("instagram: daily spend hardly varied, so its effect cannot be separated",
      "instagram: günlük harcama neredeyse hiç değişmedi, etkisi ayrıştırılamıyor"),
     ("Thu 18-21 + Sat 09-12", "Per 18-21 + Cmt 09-12"),
+    ("instagram carousel vs image: insufficient data: 1 image posts (need 5)",
+     "instagram karusel, görsel karşısında: yetersiz veri: 1 görsel gönderisi (5 gerekli)"),
 ])
 def test_known_phrases_read_as_turkish(english, turkish):
     assert translate_generated(english, "tr") == turkish
@@ -61,6 +63,7 @@ def test_headers_use_turkish_capitals_and_phrases():
     assert header_label("statistic", "tr") == "İstatistik"
     assert header_label("conversions per 100 EUR more", "tr") == "100 EUR fazlası başına dönüşüm"
     assert header_label("first_post", "en") == "First post"
+    assert header_label("median_er_impressions", "tr") == "Medyan etkileşim/gösterim"
 
 
 def test_word_cells_fall_back_to_phrases():
