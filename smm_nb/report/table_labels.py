@@ -113,6 +113,10 @@ VALUES_TR: dict[str, str] = {
     "no data": "veri yok",
     "Mon": "Pzt", "Tue": "Sal", "Wed": "Çar", "Thu": "Per", "Fri": "Cum", "Sat": "Cmt",
     "Sun": "Paz", "roas": "ROAS", "cpa": "CPA", "cpc": "CPC", "cpm": "CPM", "ctr": "CTR",
+    "save_rate": "kaydetme oranı", "share_rate": "paylaşım oranı",
+    "view_rate": "izlenme oranı", "net_follower_growth_monthly": "aylık net takipçi büyümesi",
+    "engagements_per_post": "gönderi başına etkileşim",
+    "conversions_monthly": "aylık dönüşüm", "response_time_hours": "yanıt süresi (saat)",
 }
 
 

@@ -231,7 +231,7 @@ def month_axis(ax, lang=None) -> None:
 class PercentFormatter(mticker.Formatter):
     """Percent ticks with one number of decimals for the whole axis, the fewest that
     show the tick step (5%, 2.5%, 0.25%): not "0.00%" under "10%"; Turkish puts the sign
-    first and a decimal comma (%4,5)."""
+    first and a decimal comma (%4,5, −%2)."""
 
     def __init__(self, digits: int | None = None, turkish: bool = False):
         self.digits, self.turkish = digits, turkish
@@ -249,7 +249,12 @@ class PercentFormatter(mticker.Formatter):
 
     def _one(self, v: float, d: int) -> str:
         text = f"{v * 100:.{d}f}"
-        return f"%{text.replace('.', ',')}" if self.turkish else f"{text}%"
+        if not self.turkish:
+            return f"{text}%"
+        # the sign before the percent sign, as the titles write it (-%4,2), with the
+        # minus of the other ticks; -0 (a rounding) is 0
+        sign = "−" if text.startswith("-") and float(text) != 0 else ""
+        return f"{sign}%{text.lstrip('-').replace('.', ',')}"
 
     def format_ticks(self, values):
         d = self._digits(values)

@@ -13,6 +13,13 @@ def _t(lang, en: str, tr: str) -> str:
     return lang.text(en=en, tr=tr) if lang is not None else en
 
 
+#: Subgroup cuts of an experiment (``analysis.experiments``) and their levels, in Turkish;
+#: category levels are the client's own words and stay as written.
+CUT_TR = {"category": "kategori", "weekend": "hafta sonu", "daypart": "gün dilimi"}
+LEVEL_TR = {"weekend": "hafta sonu", "weekday": "hafta içi", "morning": "sabah",
+            "afternoon": "öğleden sonra", "evening": "akşam"}
+
+
 def lift_chart(res: ExperimentsResult | ExperimentResult, lang=None,
                cuts: bool = False) -> Figure:
     """Rate ratio of every arm against its control with the 95 % interval (log scale).
@@ -29,7 +36,9 @@ def lift_chart(res: ExperimentsResult | ExperimentResult, lang=None,
                          r.early_look, PALETTE[0], r.min_lift, r.metric))
         if cuts and not r.cuts.empty:
             for c in r.cuts.itertuples():
-                rows.append((f"  {c.cut} = {c.level}", c.rate_ratio, c.low, c.high, False,
+                cut = _t(lang, f"{c.cut} = {c.level}", f"{CUT_TR.get(c.cut, c.cut)} = "
+                         f"{LEVEL_TR.get(c.level, c.level)}")
+                rows.append((f"  {cut}", c.rate_ratio, c.low, c.high, False,
                              "#9a9a9a", r.min_lift, r.metric))
     fig = Figure(figsize=(8, 1.4 + 0.42 * max(len(rows), 1)))
     ax = fig.subplots()

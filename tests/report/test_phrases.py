@@ -76,3 +76,10 @@ def test_numbers_outside_a_known_phrase_are_not_reread():
     # "1.500" here is already Turkish (one thousand five hundred): only the phrase changes
     assert translate_generated("Hedef 1.500 takipçi (95% CI)", "tr") == \
         "Hedef 1.500 takipçi (%95 GA)"
+
+
+def test_every_kpi_and_rate_metric_has_a_turkish_name():
+    from smm_nb.model.config import KPI_METRICS, RATE_METRICS
+
+    for metric in (*KPI_METRICS, *RATE_METRICS):  # KPI and experiment charts name them
+        assert value_label(metric, "tr") != metric, metric

@@ -34,3 +34,5 @@ def test_one_number_of_decimals_per_axis_from_the_tick_step():
     assert PercentFormatter().format_ticks([0, 0.005, 0.01]) == ["0.0%", "0.5%", "1.0%"]
     assert PercentFormatter().format_ticks([0, 0.0025, 0.005]) == ["0.00%", "0.25%", "0.50%"]
     assert PercentFormatter(turkish=True).format_ticks([0, 0.025]) == ["%0,0", "%2,5"]
+    assert PercentFormatter(turkish=True).format_ticks([-0.02, 0, 0.02]) == ["−%2", "%0", "%2"]
+    assert PercentFormatter().format_ticks([-0.02, 0]) == ["-2%", "0%"]  # English as before
