@@ -77,17 +77,21 @@ def compare_competitors(competitors: pd.DataFrame, posts: pd.DataFrame,
     if competitors is None or competitors.empty:
         return CompetitorComparison(pd.DataFrame(), pd.DataFrame(), None, None,
                                     "no competitor export: share of voice not computed")
-    comp = competitors.copy()
+    # the columns read: groups of the whole table take its (Arrow) string columns too,
+    # source file names included, which costs more than the comparison
+    comp = competitors[["platform", "handle", "date", "followers", "posts", "engagements"]].copy()
     comp["date"] = pd.to_datetime(comp["date"])
     t = posts["published_at"]
     t = t.dt.tz_localize(None) if isinstance(t.dtype, pd.DatetimeTZDtype) else t
     rows, foll = [], []
     starts, ends = [], []
     posts = posts[["platform", "engagements_public"]]  # the columns read, not every column
+    daily = daily[["platform", "date", "followers"]]
+    daily_plat = daily["platform"].to_numpy(dtype=object, na_value=None)
     for plat, cg in comp.groupby("platform", sort=True):
         p = posts[posts["platform"] == plat]
         pt = t[p.index]
-        d = daily[daily["platform"] == plat].dropna(subset=["followers"])
+        d = daily[daily_plat == plat].dropna(subset=["followers"])
         if p.empty:
             continue
         # Competitor rows count posts since the previous row: the period starts one
