@@ -42,7 +42,8 @@ HEADERS_TR: dict[str, str] = {
     "messages": "mesaj", "median_reach": "medyan erişim", "median_post_rate":
     "gönderi oranı medyanı", "median_hours": "medyan saat", "median_er_reach":
     "medyan etkileşim/erişim", "median_er_impressions": "medyan etkileşim/gösterim",
-    "median_er_followers": "medyan etkileşim/takipçi", "median APE": "medyan APE", "mean_post_rate":
+    "median_er_followers": "medyan etkileşim/takipçi",
+    "median APE": "medyan APE", "mean_post_rate":
     "gönderi oranı ortalaması", "longest_gap_days": "en uzun boşluk (gün)",
     "level change": "düzey değişimi", "last_post": "son gönderi", "last_day": "son gün",
     "last 90 days": "son 90 gün", "last": "son", "largest_gap": "en büyük fark",

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from smm_nb.viz.common import (color, day, defn, empty, figure, finish, interval_dots,
+from smm_nb.viz.common import (capital, color, day, defn, empty, figure, finish, interval_dots,
                                month_axis, name, num, pct, percent_axis, ratio_axis, text, word)
 
 DEN_TR = {"reach": "erişim", "impressions": "gösterim", "followers": "takipçi"}
@@ -92,7 +92,8 @@ def rate_ratio_chart(rr, lang=None, what: str | None = None) -> Figure:
     """Forest plot of rate ratios (log scale) against each platform's reference level."""
     f = rr.frame[rr.frame["status"] == "ok"]
     what = what or rr.by
-    t = text(lang, f"Engagement by {what}", f"{word(lang, what)} bazında etkileşim")
+    t = text(lang, f"Engagement by {what}",
+             f"{capital(lang, word(lang, what))} bazında etkileşim")
     if f.empty:
         return empty(t, text(lang, f"Too few posts per {what} to compare.",
                              "Karşılaştırma için yeterli gönderi yok."), lang)

@@ -59,6 +59,14 @@ def word(lang, value: object) -> str:
     return str(value_label(str(value), code(lang)))
 
 
+def capital(lang, phrase: str) -> str:
+    """``phrase`` with a capital first letter; Turkish dots its capital i (``İçerik``)."""
+    first = phrase[:1]
+    if code(lang) == "tr":
+        first = {"i": "İ", "ı": "I"}.get(first, first)
+    return first.upper() + phrase[1:]
+
+
 def said(lang, phrase: str) -> str:
     """A sentence an analysis wrote (a reason, a note) in the report's language, through
     the phrase catalogue of :mod:`smm_nb.report.phrases` (unknown phrases stay as they are)."""

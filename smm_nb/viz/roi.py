@@ -41,7 +41,8 @@ def roas_chart(res: RoiResult, lang=None, target: float | None = None) -> Figure
     ax.axvline(1.0, color="#b03a48", lw=1.5, label=_t(lang, "break-even", "başa baş"))
     if target:
         ax.axvline(target, color="#222222", lw=1, ls="--",
-                   label=_t(lang, f"target ×{target:g}", f"hedef ×{turkish_number_text(f'{target:g}')}"))
+                   label=_t(lang, f"target ×{target:g}",
+                            f"hedef ×{turkish_number_text(f'{target:g}')}"))
     ax.set_yticks(range(len(c)), [f"{_t(lang, r.platform, name(r.platform))}: {r.campaign}"
                                   for r in c.itertuples()])
     ax.invert_yaxis()
