@@ -138,9 +138,13 @@ class TimingResult:
 
     def cell(self, platform: str, weekday: int, block: str) -> pd.Series:
         c = self.cells
-        hit = c[(c["platform"] == platform) & (c["weekday"] == weekday) &
-                (c["hour_block"] == block)]
-        return hit.iloc[0]
+        # comparisons on arrays, one row taken: boolean sub-frames per lookup cost more
+        hit = np.flatnonzero((c["platform"].to_numpy(dtype=object) == platform)
+                             & (c["weekday"].to_numpy() == weekday)
+                             & (c["hour_block"].to_numpy(dtype=object) == block))
+        if not len(hit):
+            raise IndexError(f"no cell {platform} {weekday} {block}")
+        return c.iloc[hit[0]]
 
     def to_findings(self, key: str, lang: str = "en") -> list[Finding]:
         """Per platform ``{key}.best.{platform}`` (lift of the best window, raw 95% interval)
@@ -149,9 +153,11 @@ class TimingResult:
         out: list[Finding] = []
         basis = basis_label(self.basis)
         best = self.best_windows(k=1)
+        first = {}  # each platform's best row (k=1: one per platform), by position
+        for i, p in enumerate(best["platform"]):
+            first.setdefault(p, i)
         for plat in self.platforms["platform"]:
-            row = best[best["platform"] == plat]
-            if row.empty:
+            if plat not in first:
                 n_posts = int(self.platforms.set_index("platform").loc[plat, "n"])
                 reason = (f"{plat}: hiçbir gün x saat aralığında {self.min_posts} veya daha fazla "
                           f"gönderi yok (toplam {n_posts} gönderi); en iyi zaman için yetersiz "
@@ -161,7 +167,7 @@ class TimingResult:
                 out.append(Finding(f"{key}.best.{plat}", None, reason, "rate_ratio", basis))
                 out.append(Finding(f"{key}.best.{plat}.window", None, reason, "text", basis))
                 continue
-            r = row.iloc[0]
+            r = best.iloc[first[plat]]
             c = self.cell(plat, int(r["weekday"]), r["hour_block"])
             name = f"{weekday_name(r['weekday'], lang)} {r['hour_block']}"
             text = _best_text(plat, name, c["lift"], c["lift_low"], c["lift_high"],
