@@ -246,29 +246,34 @@ def growth(daily: pd.DataFrame) -> Growth:
         if g.empty:
             rows.append(_growth_row(plat, reason="no follower counts in the daily export"))
             continue
-        dates = _naive(g["date"])
-        f = pd.Series(g["followers"].astype("float64").to_numpy(), index=dates)
-        month = dates.dt.to_period("M")
-        by = f.groupby(month.to_numpy())
-        end = by.last()
-        start_first = f.iloc[0]
-        prev = end.shift(1)
-        prev.iloc[0] = start_first
-        days = by.size()
-        full = pd.Series([p.days_in_month for p in end.index], index=end.index)
-        m = pd.DataFrame({"platform": plat, "month": end.index, "followers": end.to_numpy(),
-                          "net": (end - prev).to_numpy(),
-                          "growth_pct": ((end - prev) / prev.replace(0, np.nan)).to_numpy(),
-                          "days": days.to_numpy(), "complete": (days == full).to_numpy()})
+        dates = _naive(g["date"]).to_numpy()
+        f = g["followers"].astype("float64").to_numpy()
+        # months as runs of the sorted dates (what a groupby on the periods gives: last
+        # count, days with data), on arrays instead of a grouped Series per platform
+        dated = ~np.isnat(dates)  # a row without a date has no month (sorted last)
+        stamp = pd.DatetimeIndex(dates[dated])
+        mkey = ((stamp.year - 1970) * 12 + stamp.month - 1).to_numpy()
+        first_row = np.flatnonzero(np.r_[True, mkey[1:] != mkey[:-1]])
+        last_row = np.r_[first_row[1:], len(mkey)] - 1
+        months = pd.PeriodIndex.from_ordinals(mkey[first_row], freq="M")
+        end = f[dated][last_row]
+        prev = np.r_[f[0], end[:-1]]
+        days = last_row - first_row + 1
+        full = np.array([p.days_in_month for p in months])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pct = (end - prev) / np.where(prev == 0, np.nan, prev)
+        complete = days == full
         # The first month's change starts from its first day, not the month before.
-        if len(m):
-            m.loc[0, "complete"] = bool(m.loc[0, "complete"]) and dates.iloc[0].day == 1
+        complete[0] = bool(complete[0]) and stamp[0].day == 1
+        m = pd.DataFrame({"platform": plat, "month": months, "followers": end,
+                          "net": end - prev, "growth_pct": pct, "days": days,
+                          "complete": complete})
         frames.append(m)
         comp = m[m["complete"]]
         recent, before = comp.tail(12), comp.iloc[:-12] if len(comp) > 12 else comp.iloc[0:0]
         reason = "" if len(comp) else (f"no complete calendar month of data ({len(g)} days)")
-        rows.append(_growth_row(plat, float(f.iloc[0]), float(f.iloc[-1]),
-                                float(f.iloc[-1] - f.iloc[0]), len(comp),
+        rows.append(_growth_row(plat, float(f[0]), float(f[-1]),
+                                float(f[-1] - f[0]), len(comp),
                                 float(recent["growth_pct"].mean()) if len(recent) else np.nan,
                                 float(before["growth_pct"].mean()) if len(before) else np.nan,
                                 reason))
