@@ -125,18 +125,29 @@ def persona_fit(audience: pd.DataFrame, config: ClientConfig) -> PersonaFit:
         return PersonaFit(pd.DataFrame(), pd.DataFrame(), pd.DataFrame(),
                           "client.yaml names no persona ages, genders or places")
     rows, bucket_rows, combined = [], [], []
-    for plat, g in audience.groupby("platform", sort=True):
-        g = g[g["snapshot_date"] == g["snapshot_date"].max()]
+    # columns to arrays once, platforms and dimensions as row positions: boolean
+    # sub-frames of the (Arrow string) table per platform and dimension cost more than
+    # the arithmetic
+    plat_codes, plat_names = pd.factorize(audience["platform"], sort=True)
+    snap = audience["snapshot_date"].to_numpy()
+    dim_all = audience["dimension"].to_numpy(dtype=object, na_value=None)
+    bucket_all = audience["bucket"].to_numpy(dtype=object)  # missing stays pd.NA
+    share_all = audience["share"].astype("float64").to_numpy()
+    for code, plat in enumerate(plat_names):
+        g = np.flatnonzero(plat_codes == code)
+        dated = g[~pd.isna(snap[g])]
+        g = dated[snap[dated] == snap[dated].max()] if len(dated) else dated  # latest
         shares = {}
         for dim, values in wanted.items():
-            d = g[g["dimension"] == dim]
-            if d.empty:
+            d = g[dim_all[g] == dim]
+            if not len(d):
                 continue
-            share = d["share"].astype("float64").to_numpy()
+            buckets = bucket_all[d]
+            share = share_all[d]
             share = share / share.sum() if share.sum() > 0 else share
-            member = _membership(dim, d["bucket"], values)
+            member = _membership(dim, buckets, values)
             inside = float(np.sum(share * member))
-            seen = {_norm(x) for x in d["bucket"]}
+            seen = {_norm(x) for x in buckets}
             absent = [v for v in values if dim != "age" and _norm(v) not in seen]
             if dim == "age":  # the persona's years spread over the overlapping buckets
                 target = member / member.sum() if member.sum() > 0 else member
@@ -146,7 +157,7 @@ def persona_fit(audience: pd.DataFrame, config: ClientConfig) -> PersonaFit:
             # Named groups missing from the export are all gap (audience share 0).
             dis = 0.5 * (float(np.sum(np.abs(gap))) + float(1 - np.sum(target)))
             k = int(np.argmax(np.abs(gap)))
-            b = str(d["bucket"].iloc[k])
+            b = str(buckets[k])
             largest = (f"{b}: {share[k]:.0%} of the audience vs {target[k]:.0%} target"
                        + ("" if member[k] > 0 else " (outside the persona)"))
             if absent:
@@ -154,19 +165,19 @@ def persona_fit(audience: pd.DataFrame, config: ClientConfig) -> PersonaFit:
             rows.append({"platform": plat, "dimension": dim, "share_inside": inside,
                          "dissimilarity": dis, "largest_gap": largest})
             shares[dim] = inside
-            for bb, s, t, gp, m in zip(d["bucket"], share, target, gap, member):
+            for bb, s, t, gp, m in zip(buckets, share, target, gap, member):
                 bucket_rows.append({"platform": plat, "dimension": dim, "bucket": str(bb),
                                     "share": s, "target": t, "gap": gp,
                                     "in_persona": bool(m > 0)})
         if not shares:
             continue
-        ag = g[g["dimension"] == "age_gender"]
+        ag = g[dim_all[g] == "age_gender"]
         demo, method = None, []
         if "age" in wanted and "gender" in wanted and len(ag):
-            parts = ag["bucket"].str.split("|", n=1, expand=True)
+            parts = audience["bucket"].iloc[ag].str.split("|", n=1, expand=True)
             m = _membership("age", parts[0], wanted["age"]) * \
                 _membership("gender", parts[1], wanted["gender"])
-            s = ag["share"].astype("float64").to_numpy()
+            s = share_all[ag]
             demo = float(np.sum(s * m) / s.sum())
             method.append("age x gender joint")
         else:
