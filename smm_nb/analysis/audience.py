@@ -256,7 +256,10 @@ def platform_fit(usage: pd.DataFrame, config: ClientConfig,
                                                "tiktok", "youtube")) -> PlatformFit:
     """Rank platforms by the share of the persona's age groups that use them (Pew)."""
     ages = tuple(config.persona.ages or ())
-    pew = usage[usage["source"].str.startswith("Pew") & (usage["group_type"] == "age")]
+    # the Pew age rows and the five columns read (sub-frames of every column cost more)
+    pew = usage.loc[(usage["source"].str.startswith("Pew") & (usage["group_type"] == "age"))
+                    .to_numpy(dtype=bool, na_value=False),
+                    ["source", "platform", "group", "survey_year", "share_pct"]]
     pew = pew.assign(platform_id=pew["platform"].map(platform_id)).dropna(
         subset=["platform_id", "share_pct"])
     # Pew's standard groups; the 18-24 / 25-29 splits exist only for some platforms.
@@ -275,8 +278,9 @@ def platform_fit(usage: pd.DataFrame, config: ClientConfig,
         ranges = [r for r in (age_range(a) for a in ages) if r]
         note = ""
     rows = []
+    pew_ids = pew["platform_id"].to_numpy(dtype=object)
     for plat in platforms:
-        p = pew[pew["platform_id"] == plat]
+        p = pew[pew_ids == plat]
         if p.empty:
             continue
         year = int(p["survey_year"].max())
