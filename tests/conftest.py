@@ -16,6 +16,10 @@ import pytest  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 EXTERNAL = Path(os.environ.get("SMM_NB_EXTERNAL", ROOT.parent / "shared" / "external"))
 DEMO_SLUGS = ("kahve-kosesi", "nordwind-shop", "ledgerline")
+# Charts laid out with fixed margins are shown unmeasured in reports; every notebook the
+# suite runs (kernels inherit this) measures them and fails if a label reaches beyond
+# the figure (smm_nb.report.display.CHECK_FIT_ENV).
+os.environ.setdefault("SMM_NB_CHECK_CHART_FIT", "1")
 
 
 @pytest.fixture(autouse=True)

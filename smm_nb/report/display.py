@@ -138,8 +138,7 @@ def figure_svg(fig) -> str | None:
         # set_layout_engine("none") would leave a placeholder, hence the attribute.
         fig._layout_engine = None
     try:
-        box = fig.get_tightbbox(canvas.get_renderer()).padded(
-            mpl.rcParams["savefig.pad_inches"])
+        box = _crop_box(fig, canvas)
         out = io.StringIO()
         with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "smm-nb",
                              "svg.image_inline": True, "savefig.bbox": "standard"}):
@@ -154,6 +153,36 @@ def figure_svg(fig) -> str | None:
     svg = _SVG_ROOT.sub(lambda m: f'<svg {m.group(1)}width="{w:.2f}pt" height="{h:.2f}pt" '
                                   f'viewBox="{x:.2f} {y:.2f} {w:.2f} {h:.2f}"', svg, count=1)
     return _FONT_FAMILY.sub(lambda m: m.group(1) + "'DejaVu Sans'" + FONT_FALLBACK, svg)
+
+
+#: Set (to anything) to measure charts laid out to fit their figure anyway, and fail if
+#: their content reaches beyond it (the test suite sets it for every notebook it runs).
+CHECK_FIT_ENV = "SMM_NB_CHECK_CHART_FIT"
+
+
+def _crop_box(fig, canvas):
+    """The part of ``fig`` to show, in inches: its content plus ``savefig.pad_inches``,
+    measured; or, for a chart laid out with margins known to hold its labels
+    (``fig._smm_fits``, see ``viz.improvement._layout``), the figure itself, unmeasured:
+    measuring lays out every tick label, as much work as drawing the chart."""
+    import os
+
+    import matplotlib as mpl
+    from matplotlib.transforms import Bbox
+
+    fits = getattr(fig, "_smm_fits", False)
+    if fits and not os.environ.get(CHECK_FIT_ENV):
+        return Bbox.from_bounds(0, 0, *fig.get_size_inches())
+    tight = fig.get_tightbbox(canvas.get_renderer())
+    if fits:
+        w, h = fig.get_size_inches()
+        slack = 1 / 72  # a point
+        if tight.x0 < -slack or tight.y0 < -slack or tight.x1 > w + slack or \
+                tight.y1 > h + slack:
+            raise ValueError(f"chart {figure_alt(fig)!r} is laid out to fit its {w:g} x {h:g} "
+                             f"in figure, but its content spans {tight.x0:.2f} to "
+                             f"{tight.x1:.2f} x {tight.y0:.2f} to {tight.y1:.2f} in")
+    return tight.padded(mpl.rcParams["savefig.pad_inches"])
 
 
 def _display_svg(svg: str, alt: str) -> None:

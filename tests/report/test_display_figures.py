@@ -186,3 +186,24 @@ def test_a_laid_out_chart_is_drawn_once(monkeypatch):
     assert len(calls) == 1
     assert fig.get_layout_engine() is engine  # put back
     plt.close(fig)
+
+
+def test_a_chart_laid_out_to_fit_is_shown_unmeasured_and_checked_in_tests(monkeypatch):
+    from smm_nb.report.display import CHECK_FIT_ENV
+
+    def chart(note_x):
+        fig, ax = plt.subplots(figsize=(4, 3))
+        ax.plot([0, 1], [0, 1])
+        fig.subplots_adjust(left=0.2, bottom=0.2)
+        fig.text(note_x, 0.5, "a note")
+        fig._smm_fits = True  # as viz.improvement._layout marks its charts
+        return fig
+
+    monkeypatch.delenv(CHECK_FIT_ENV, raising=False)
+    fig = chart(0.5)
+    assert _size(figure_svg(fig)) == (288.0, 216.0)  # the whole 4 x 3 in figure
+    monkeypatch.setenv(CHECK_FIT_ENV, "1")
+    assert _size(figure_svg(chart(0.5)))[0] < 288.0  # measured: cropped to the content
+    with pytest.raises(ValueError, match="laid out to fit its 4 x 3 in figure"):
+        figure_svg(chart(0.95))  # "a note" reaches beyond the right edge
+    plt.close("all")
