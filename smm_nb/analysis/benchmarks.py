@@ -106,18 +106,24 @@ class Benchmarks:
              denominator: str | None = None, statistic: str | None = None) -> pd.DataFrame:
         """Rows of one platform id and metric, optionally of one denominator and
         statistic. Rival IQ's 0 values (the median brand did not post) are left out."""
-        df = self.frame[(self.frame["platform_id"] == platform) &
-                        (self.frame["metric"] == metric)]
+        return self.frame[self._mask(platform, metric, denominator, statistic)]
+
+    def _mask(self, platform: str, metric: str, denominator: str | None,
+              statistic: str | None) -> np.ndarray:
+        # one mask on plain arrays, one sub-frame: a chain of pandas filters of the
+        # string columns cost more than the notebook's use of the rows
+        a = self._arrays()
+        ok = (a["platform_id"] == platform) & (a["metric"] == metric)
         if denominator is not None:
-            df = df[df["denominator"] == denominator]
+            ok &= a["denominator"] == denominator
         if statistic is not None:
-            df = df[df["statistic"] == statistic]
-        return df[df["value"] > 0]
+            ok &= a["statistic"] == statistic
+        return ok & (a["value"] > 0)
 
     def context(self, platform: str) -> pd.DataFrame:
         """Engagement-rate rows with no stated denominator: context only."""
-        df = self.rows(platform)
-        return df[df["denominator"].isna()]
+        ok = self._mask(platform, "engagement_rate_per_post", None, None)
+        return self.frame[ok & np.equal(self._arrays()["denominator"], None)]
 
     def pick(self, platform: str, denominator: str | None, statistic: str, period: float,
              industry: str | None = None, metric: str = "engagement_rate_per_post"
