@@ -44,5 +44,21 @@ def open_notebook(client: str, notebook: str, data_dir: str | Path | None = None
     except ImportError:  # viz is optional for data-only use
         pass
     ws.tables()  # load (or build the cache) now, so data errors surface in this cell
+    _import_statistics()
     rec = FindingsRecorder(notebook, findings_path, client=client, language=lang.code)
     return Session(ws, lang, rec, notebook)
+
+
+def _import_statistics() -> None:
+    """Import the statistics libraries the analyses load lazily (``statsmodels.api``
+    alone is ~0.4 s and 600 modules), so that a notebook pays for its imports in its
+    setup, not inside the first analysis that fits a model. Warm kernels have them
+    already (``smm_nb.run.warm_zygote.PRELOAD``); ``import smm_nb`` itself stays light."""
+    import importlib
+
+    for name in ("scipy.stats", "scipy.optimize", "statsmodels.api"):
+        try:
+            importlib.import_module(name)
+        except ImportError:  # the analysis that needs it will say so
+            pass
+
