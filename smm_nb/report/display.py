@@ -141,7 +141,7 @@ def figure_svg(fig) -> str | None:
         box = _crop_box(fig, canvas)
         out = io.StringIO()
         with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "smm-nb",
-                             "svg.image_inline": True, "savefig.bbox": "standard"}):
+                             "savefig.bbox": "standard"}):
             fig.savefig(out, format="svg", metadata={"Date": None},
                         facecolor=fig.get_facecolor(), edgecolor=fig.get_edgecolor())
     finally:

@@ -225,18 +225,16 @@ def render_output(output: dict) -> str:
         return f'<pre class="smm-text">{html.escape(text)}</pre>' if text.strip() else ""
     if kind in ("display_data", "execute_result"):
         data = output.get("data", {})
-        for mime in ("image/png", "image/jpeg"):
+        for mime in ("image/svg+xml", "image/png", "image/jpeg"):
             if mime in data:
-                b64 = _join(data[mime]).replace("\n", "")
+                # PNG and JPEG arrive base64-encoded, SVG (smm_nb's charts) as text; inside
+                # <img> an SVG runs no script and loads nothing
+                raw = _join(data[mime])
+                b64 = (base64.b64encode(raw.encode("utf-8")).decode("ascii")
+                       if mime == "image/svg+xml" else raw.replace("\n", ""))
                 alt = _join(data.get("text/plain", "chart"))
                 alt = "chart" if _OBJECT_REPR.search(alt) or alt.startswith("<Figure") else alt
                 return f'<img alt="{html.escape(alt)}" src="data:{mime};base64,{b64}">'
-        if "image/svg+xml" in data:  # smm_nb's charts; inside <img> an SVG runs no script
-            svg = _join(data["image/svg+xml"]).encode("utf-8")
-            alt = _join(data.get("text/plain", "chart"))
-            alt = "chart" if _OBJECT_REPR.search(alt) or alt.startswith("<Figure") else alt
-            b64 = base64.b64encode(svg).decode("ascii")
-            return f'<img alt="{html.escape(alt)}" src="data:image/svg+xml;base64,{b64}">'
         if "text/html" in data:
             return _join(data["text/html"])
         if "text/markdown" in data:
