@@ -161,28 +161,77 @@ CHECK_FIT_ENV = "SMM_NB_CHECK_CHART_FIT"
 
 
 def _crop_box(fig, canvas):
-    """The part of ``fig`` to show, in inches: its content plus ``savefig.pad_inches``,
-    measured; or, for a chart laid out with margins known to hold its labels
-    (``fig._smm_fits``, see ``viz.improvement._layout``), the figure itself, unmeasured:
-    measuring lays out every tick label, as much work as drawing the chart."""
+    """The part of ``fig`` to show, in inches.
+
+    - A chart laid out with margins known to hold its labels (``fig._smm_fits``, see
+      ``viz.improvement._layout``): the figure itself.
+    - A chart laid out by ``tight_layout`` (``fig._smm_laid_out``, see
+      ``viz.common.tight_layout``): the figure, widened to the few texts that layout does
+      not keep inside it (:func:`_laid_out_box`).
+    - Any other figure: its content plus ``savefig.pad_inches``, measured.
+
+    Measuring a whole figure lays out every tick label again, as much work as drawing
+    it; the first two are not measured. With :data:`CHECK_FIT_ENV` set (the test suite)
+    they are, and a chart whose content reaches beyond the box shown raises; the box
+    shown is the same either way."""
     import os
 
     import matplotlib as mpl
     from matplotlib.transforms import Bbox
 
     fits = getattr(fig, "_smm_fits", False)
-    if fits and not os.environ.get(CHECK_FIT_ENV):
-        return Bbox.from_bounds(0, 0, *fig.get_size_inches())
-    tight = fig.get_tightbbox(canvas.get_renderer())
+    laid_out = getattr(fig, "_smm_laid_out", False)
+    renderer = canvas.get_renderer()
     if fits:
-        w, h = fig.get_size_inches()
+        box = Bbox.from_bounds(0, 0, *fig.get_size_inches())
+    elif laid_out:
+        box = _laid_out_box(fig, renderer)
+    else:
+        return fig.get_tightbbox(renderer).padded(mpl.rcParams["savefig.pad_inches"])
+    if os.environ.get(CHECK_FIT_ENV):
+        tight = fig.get_tightbbox(renderer)
         slack = 1 / 72  # a point
-        if tight.x0 < -slack or tight.y0 < -slack or tight.x1 > w + slack or \
-                tight.y1 > h + slack:
-            raise ValueError(f"chart {figure_alt(fig)!r} is laid out to fit its {w:g} x {h:g} "
-                             f"in figure, but its content spans {tight.x0:.2f} to "
-                             f"{tight.x1:.2f} x {tight.y0:.2f} to {tight.y1:.2f} in")
-    return tight.padded(mpl.rcParams["savefig.pad_inches"])
+        if tight.x0 < box.x0 - slack or tight.y0 < box.y0 - slack or \
+                tight.x1 > box.x1 + slack or tight.y1 > box.y1 + slack:
+            how = "to fit its" if fits else "by tight_layout in its"
+            w, h = fig.get_size_inches()
+            raise ValueError(f"chart {figure_alt(fig)!r} is laid out {how} {w:g} x {h:g} in "
+                             f"figure, but its content spans {tight.x0:.2f} to "
+                             f"{tight.x1:.2f} x {tight.y0:.2f} to {tight.y1:.2f} in, beyond "
+                             f"the {box.x0:.2f} to {box.x1:.2f} x {box.y0:.2f} to "
+                             f"{box.y1:.2f} in shown")
+    return box
+
+
+def _laid_out_box(fig, renderer):
+    """The box to show of a figure laid out by ``tight_layout``, in inches.
+
+    ``tight_layout`` keeps every Axes with its tick labels inside the figure; what it
+    cannot move or shrink may still reach beyond an edge: the figure's own texts (the
+    title and note of ``viz.common.figure``), an Axes' title or axis label longer than
+    the Axes, a legend placed outside, a text written past the Axes. Those are few and
+    their sizes are already known from the layout, so only they are measured. The
+    figure is shown whole when they fit (``tight_layout``'s padding is the margin), or
+    widened to them, padded, when they do not."""
+    import matplotlib as mpl
+    from matplotlib.legend import Legend
+    from matplotlib.text import Text
+    from matplotlib.transforms import Bbox
+
+    w, h = fig.get_size_inches()
+    figure_box = Bbox.from_bounds(0, 0, w, h)
+    loose = [fig._suptitle, *fig.texts, *fig.legends]
+    for ax in fig.axes:
+        loose += [a for a in ax.get_children() if isinstance(a, (Text, Legend))]
+        loose += [ax.xaxis.label, ax.yaxis.label]
+    to_inches = fig.dpi_scale_trans.inverted()
+    boxes = [a.get_window_extent(renderer).transformed(to_inches) for a in loose
+             if a is not None and a.get_visible()
+             and (not isinstance(a, Text) or a.get_text())]
+    union = Bbox.union([figure_box, *boxes])
+    if union.x0 >= 0 and union.y0 >= 0 and union.x1 <= w and union.y1 <= h:
+        return figure_box
+    return union.padded(mpl.rcParams["savefig.pad_inches"])
 
 
 def _display_svg(svg: str, alt: str) -> None:

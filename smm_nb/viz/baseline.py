@@ -114,5 +114,5 @@ def its_chart(effect: ItsEffect, lang=None) -> Figure:
                    f"({ratio})")
     ax.set_title(title)
     local_ticks(fig, lang)
-    fig.tight_layout()
+    tight_layout(fig)
     return fig

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+import warnings
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
@@ -132,6 +133,9 @@ def tight_layout(fig: Figure, rect: tuple[float, float, float, float] | None = N
     second measurement is the first one repeated, and measuring means laying out every
     tick label. Each Axes' measurement is kept for the length of this one call, so the
     layout and the picture are exactly those of ``fig.tight_layout``.
+
+    The figure is marked as laid out (``fig._smm_laid_out``) unless matplotlib warned
+    that it could not lay it out: the report then shows it without measuring it again.
     """
     kept: dict[tuple[int, int], object] = {}
 
@@ -151,10 +155,17 @@ def tight_layout(fig: Figure, rect: tuple[float, float, float, float] | None = N
     for ax in patched:
         ax.get_tightbbox = measured(ax)
     try:
-        fig.tight_layout(rect=rect)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fig.tight_layout(rect=rect)
     finally:
         for ax in patched:
             del ax.get_tightbbox
+    for w in caught:
+        warnings.warn(w.message, w.category, stacklevel=2)
+    # the report may then show the figure without measuring it again
+    # (report.display._crop_box), unless matplotlib could not lay it out
+    fig._smm_laid_out = not any("tight" in str(w.message).lower() for w in caught)
 
 
 def finish(fig: Figure, top: float | None = None, lang=None) -> Figure:

@@ -5,7 +5,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from smm_nb.analysis.experiments import ExperimentResult, ExperimentsResult
-from smm_nb.viz.common import RatioFormatter, local_ticks, num, word
+from smm_nb.viz.common import RatioFormatter, local_ticks, num, tight_layout, word
 from smm_nb.viz.theme import PALETTE
 
 
@@ -76,5 +76,5 @@ def lift_chart(res: ExperimentsResult | ExperimentResult, lang=None,
     ax.set_title(_t(lang, "Content tests: lift of each arm over its control",
                     "İçerik testleri: her kolun kontrole göre artışı"))
     local_ticks(fig, lang)
-    fig.tight_layout()
+    tight_layout(fig)
     return fig

@@ -5,7 +5,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from smm_nb.analysis.kpis import KpiStatus
-from smm_nb.viz.common import local_ticks, name, num, pct, word
+from smm_nb.viz.common import local_ticks, name, num, pct, tight_layout, word
 
 STATUS_COLORS = {"met": "#3a9d5d", "on track": "#3a9d5d", "within noise": "#c9a227",
                  "behind": "#b03a48", "no data": "#8c8c8c"}
@@ -70,7 +70,7 @@ def kpi_bullets(status: KpiStatus, lang=None) -> Figure:
     ax.set_title(_t(lang, f"{met} of {len(fr)} KPIs met or on track",
                     f"{len(fr)} KPI'dan {met} tanesi tuttu veya yolunda"))
     local_ticks(fig, lang)
-    fig.tight_layout()
+    tight_layout(fig)
     return fig
 
 

@@ -5,7 +5,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from smm_nb.analysis.roi import RoiResult
-from smm_nb.viz.common import local_ticks, name, num, turkish_number_text
+from smm_nb.viz.common import local_ticks, name, num, tight_layout, turkish_number_text
 from smm_nb.viz.theme import PALETTE
 
 KIND_TR = {"ad": "reklam", "boost": "öne çıkarma", "influencer": "influencer",
@@ -55,5 +55,5 @@ def roas_chart(res: RoiResult, lang=None, target: float | None = None) -> Figure
                     "(atfedilen)"))
     ax.legend(loc="lower right")
     local_ticks(fig, lang)
-    fig.tight_layout()
+    tight_layout(fig)
     return fig

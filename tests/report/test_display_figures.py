@@ -55,6 +55,7 @@ def _texts(svg: str) -> list[str]:
 
 def test_svg_has_the_tight_crop_of_savefig():
     fig = _chart()
+    fig._smm_laid_out = False  # any figure that smm_nb did not lay out is measured
     svg = figure_svg(fig)
     _assert_same_crop(_size(svg), _tight_size(fig))
     root = ET.fromstring(svg.encode("utf-8"))
@@ -203,7 +204,72 @@ def test_a_chart_laid_out_to_fit_is_shown_unmeasured_and_checked_in_tests(monkey
     fig = chart(0.5)
     assert _size(figure_svg(fig)) == (288.0, 216.0)  # the whole 4 x 3 in figure
     monkeypatch.setenv(CHECK_FIT_ENV, "1")
-    assert _size(figure_svg(chart(0.5)))[0] < 288.0  # measured: cropped to the content
+    assert _size(figure_svg(chart(0.5))) == (288.0, 216.0)  # checked, and shown the same
     with pytest.raises(ValueError, match="laid out to fit its 4 x 3 in figure"):
         figure_svg(chart(0.95))  # "a note" reaches beyond the right edge
     plt.close("all")
+
+
+def test_a_tight_layout_chart_is_shown_whole_without_measuring(monkeypatch):
+    from matplotlib.figure import Figure
+
+    from smm_nb.report.display import CHECK_FIT_ENV
+
+    monkeypatch.delenv(CHECK_FIT_ENV, raising=False)
+    fig = _chart()
+    assert fig._smm_laid_out
+    measured = []
+    monkeypatch.setattr(Figure, "get_tightbbox",
+                        lambda self, *a, **k: measured.append(1) or 1 / 0)
+    svg = figure_svg(fig)
+    assert measured == []  # tight_layout has kept the axes inside: not measured again
+    assert _size(svg) == pytest.approx((7.5 * 72, 3.8 * 72))  # the figure, tight_layout's
+    assert "engagement rate (%)" in _texts(svg)                # padding as its margin
+    plt.close(fig)
+
+
+def test_a_tight_layout_chart_is_widened_to_a_title_longer_than_the_figure():
+    apply_theme()
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.plot([0, 1], [0, 1])
+    ax.set_title("a title much longer than this small figure is wide, on purpose")
+    finish(fig)
+    w, h = _size(figure_svg(fig))
+    assert w > 3 * 72  # the title is not cut off at the figure's edge
+    tight = _tight_size(fig)[0]
+    assert tight - 1 <= w <= tight + 0.4 * 72  # the figure's left margin kept, padded
+    assert h >= 2 * 72
+    plt.close(fig)
+
+
+def test_tests_catch_a_tight_layout_chart_whose_content_is_cut_off(monkeypatch):
+    from smm_nb.report.display import CHECK_FIT_ENV
+
+    fig = _chart()
+    # a line drawn unclipped far outside the axes: tight_layout and the texts it does
+    # not place miss it, the full measurement of the test suite does not
+    fig.axes[0].plot([0, 1], [0, 5], transform=fig.axes[0].transAxes, clip_on=False)
+    monkeypatch.delenv(CHECK_FIT_ENV, raising=False)
+    figure_svg(fig)  # reports show the figure as laid out
+    monkeypatch.setenv(CHECK_FIT_ENV, "1")
+    with pytest.raises(ValueError, match="laid out by tight_layout"):
+        figure_svg(fig)
+    plt.close(fig)
+
+
+def test_a_figure_matplotlib_could_not_lay_out_is_measured():
+    import warnings
+
+    from smm_nb.viz.common import tight_layout
+
+    fig, ax = plt.subplots(figsize=(1, 1))
+    ax.set_ylabel("a y label far too long for a one inch figure\n" * 4)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tight_layout(fig)
+    assert any("tight" in str(w.message).lower() for w in caught)  # passed on
+    assert not fig._smm_laid_out
+    (w, h), (tw, th) = _size(figure_svg(fig)), _tight_size(fig)
+    assert w >= tw - 1 and h >= th - 1  # measured: the label is not cut off
+    assert h > 1.5 * 72
+    plt.close(fig)
