@@ -22,3 +22,6 @@ def apply_theme() -> None:
         "axes.spines.top": False, "axes.spines.right": False,
         "font.family": "DejaVu Sans",
     })
+    from smm_nb.viz.text_metrics import install
+
+    install()  # each font's line metrics read once, not at every text's every layout
