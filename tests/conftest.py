@@ -20,6 +20,9 @@ DEMO_SLUGS = ("kahve-kosesi", "nordwind-shop", "ledgerline")
 # suite runs (kernels inherit this) measures them and fails if a label reaches beyond
 # the figure (smm_nb.report.display.CHECK_FIT_ENV).
 os.environ.setdefault("SMM_NB_CHECK_CHART_FIT", "1")
+# Tables are written from plain lists; every table of every notebook the suite runs is
+# also written by pandas' to_html, and a difference fails (report.display.CHECK_TABLES_ENV).
+os.environ.setdefault("SMM_NB_CHECK_TABLES", "1")
 
 
 @pytest.fixture(autouse=True)

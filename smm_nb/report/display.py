@@ -265,9 +265,113 @@ def _drop_empty_columns(df: pd.DataFrame) -> pd.DataFrame:
     return df.drop(columns=df.columns[empty]) if len(empty) < df.shape[1] else df
 
 
-def table_html(df: pd.DataFrame, caption: str | None = None, index: bool = False) -> SafeHTML:
+def _table_html_pandas(df: pd.DataFrame, index: bool) -> str:
     table = _drop_empty_columns(localize_table(df))
-    body = table.to_html(escape=True, index=index, border=0, classes="smm-table", na_rep="–")
+    return table.to_html(escape=True, index=index, border=0, classes="smm-table", na_rep="–")
+
+
+# what DataFrame.to_html(escape=True) does to a cell's text: control characters written
+# as \t \r \n, then &, <, > escaped (quotes are left), then surrounding space stripped
+_CONTROL_AS_TEXT = str.maketrans({"\t": "\\t", "\r": "\\r", "\n": "\\n"})
+
+
+def _html_cell(text: str) -> str:
+    return text.translate(_CONTROL_AS_TEXT).replace("&", "&amp;").replace(
+        "<", "&lt;").replace(">", "&gt;").strip()
+
+
+def _is_missing(v: object) -> bool:
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v)
+
+
+def _localized_cells(df: pd.DataFrame, language: str) -> list[list[str]] | None:
+    """Each column's cells as :func:`localize_table` and ``to_html`` would write them,
+    from plain lists; ``None`` for anything but text, bool, int and float columns (and
+    object columns holding other values), which pandas then writes."""
+    import datetime as dt
+
+    import numpy as np
+
+    columns = []
+    for i, name in enumerate(df.columns):
+        col = df.iloc[:, i]
+        dtype = col.dtype
+        wordy = dtype == object or pd.api.types.is_string_dtype(dtype) \
+            or pd.api.types.is_bool_dtype(dtype)
+        if wordy:
+            values = col.astype(object).tolist()
+            if str(name) not in _CLIENT_TEXT:
+                values = [value_label(v, language) for v in values]
+            cells = []
+            for v in values:
+                if _is_missing(v):
+                    cells.append("–")
+                elif isinstance(v, str):
+                    cells.append(_html_cell(v))
+                elif isinstance(v, (bool, int, np.bool_, np.integer)) or type(v) is dt.date:
+                    cells.append(str(v))
+                else:  # a float, a date, a list in an object column: pandas' format
+                    return None
+        elif isinstance(dtype, np.dtype) and dtype.kind == "f":
+            cells = ["–" if t is None else _html_cell(t)
+                     for t in (_number(v, language) for v in col.tolist())]
+        elif isinstance(dtype, np.dtype) and dtype.kind in "iu":
+            cells = [str(v) for v in col.tolist()]
+        elif pd.api.types.is_integer_dtype(dtype):  # nullable Int64: <NA> shown as a dash
+            cells = ["–" if _is_missing(v) else str(v) for v in col.astype(object).tolist()]
+        else:
+            return None
+        columns.append(cells)
+    return columns
+
+
+def _table_html_fast(df: pd.DataFrame) -> str | None:
+    """``_table_html_pandas(df, index=False)``, byte for byte, written from lists: pandas'
+    frame building and HTML formatter cost ~7 ms a table, most of a table's time in a
+    report (tests/report/test_display_labels.py compares the two on every table of the
+    demo reports). ``None`` when only pandas can write it."""
+    if isinstance(df.columns, pd.MultiIndex) or df.empty or df.shape[1] == 0:
+        return None
+    columns = _localized_cells(df, _LANGUAGE)
+    if columns is None:
+        return None
+    headers = []
+    for c in df.columns:
+        label = str(header_label(c, _LANGUAGE))
+        if label != label.strip() or any(ch in label for ch in "\t\r\n"):
+            return None  # pandas writes such a header its own way
+        headers.append(_html_cell(label))
+    if len(columns) > 1:  # _drop_empty_columns
+        keep = [i for i, cells in enumerate(columns) if any(v not in ("", "–") for v in cells)]
+        if keep:
+            columns = [columns[i] for i in keep]
+            headers = [headers[i] for i in keep]
+    out = ['<table class="dataframe smm-table">', "  <thead>",
+           '    <tr style="text-align: right;">']
+    out += [f"      <th>{h}</th>" for h in headers]
+    out += ["    </tr>", "  </thead>", "  <tbody>"]
+    for row in zip(*columns):
+        out.append("    <tr>")
+        out += [f"      <td>{v}</td>" for v in row]
+        out.append("    </tr>")
+    out += ["  </tbody>", "</table>"]
+    return "\n".join(out)
+
+
+#: Set (to anything) to write every table both ways and fail if they differ (the test
+#: suite sets it for every notebook it runs).
+CHECK_TABLES_ENV = "SMM_NB_CHECK_TABLES"
+
+
+def table_html(df: pd.DataFrame, caption: str | None = None, index: bool = False) -> SafeHTML:
+    import os
+
+    body = None if index else _table_html_fast(df)
+    if body is None:
+        body = _table_html_pandas(df, index)
+    elif os.environ.get(CHECK_TABLES_ENV) and body != _table_html_pandas(df, index):
+        raise ValueError(f"table {caption!r}: written from lists, it differs from pandas' "
+                         f"to_html")
     if caption:
         caption = translate_generated(caption, _LANGUAGE)
         body = f'<p class="smm-caption"><strong>{html.escape(caption)}</strong></p>' + body
