@@ -126,6 +126,8 @@ def figure_svg(fig) -> str | None:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
+    from smm_nb.viz.ticks_once import ticks_once
+
     if not fig.axes and not fig.lines and not fig.texts:
         return None
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
@@ -138,10 +140,11 @@ def figure_svg(fig) -> str | None:
         # set_layout_engine("none") would leave a placeholder, hence the attribute.
         fig._layout_engine = None
     try:
-        box = _crop_box(fig, canvas)
+        with ticks_once(fig.axes):
+            box = _crop_box(fig, canvas)
         out = io.StringIO()
         with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "smm-nb",
-                             "savefig.bbox": "standard"}):
+                             "savefig.bbox": "standard"}), ticks_once(fig.axes):
             fig.savefig(out, format="svg", metadata={"Date": None},
                         facecolor=fig.get_facecolor(), edgecolor=fig.get_edgecolor())
     finally:

@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 import matplotlib.ticker as mticker
 
 from smm_nb.viz.theme import PALETTE, PLATFORM_COLORS
+from smm_nb.viz.ticks_once import ticks_once
 
 PLATFORM_NAMES = {"instagram": "Instagram", "facebook": "Facebook", "x": "X",
                   "linkedin": "LinkedIn", "tiktok": "TikTok", "youtube": "YouTube"}
@@ -131,7 +132,8 @@ def tight_layout(fig: Figure, rect: tuple[float, float, float, float] | None = N
     With a ``rect`` matplotlib measures the tight box of every Axes twice at the same
     positions (once for the margins, once more with the rect shifted by them); the
     second measurement is the first one repeated, and measuring means laying out every
-    tick label. Each Axes' measurement is kept for the length of this one call, so the
+    tick label. Each Axes' measurement is kept for the length of this one call, and
+    within it each axis lays out its ticks once (:mod:`smm_nb.viz.ticks_once`), so the
     layout and the picture are exactly those of ``fig.tight_layout``.
 
     The figure is marked as laid out (``fig._smm_laid_out``) unless matplotlib warned
@@ -146,7 +148,8 @@ def tight_layout(fig: Figure, rect: tuple[float, float, float, float] | None = N
             if len(args) == 1 and kwargs == {"for_layout_only": True}:
                 key = (id(ax), id(args[0]))
                 if key not in kept:
-                    kept[key] = measure(*args, **kwargs)
+                    with ticks_once([ax]):
+                        kept[key] = measure(*args, **kwargs)
                 return kept[key]
             return measure(*args, **kwargs)
         return get_tightbbox
