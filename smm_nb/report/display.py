@@ -313,7 +313,7 @@ def _localized_cells(df: pd.DataFrame, language: str) -> list[list[str]] | None:
                     cells.append(_html_cell(v))
                 elif isinstance(v, (bool, int, np.bool_, np.integer)) or type(v) is dt.date:
                     cells.append(str(v))
-                else:  # a float, a date, a list in an object column: pandas' format
+                else:  # a float, a time, a list in an object column: pandas' format
                     return None
         elif isinstance(dtype, np.dtype) and dtype.kind == "f":
             cells = ["–" if t is None else _html_cell(t)
@@ -331,8 +331,9 @@ def _localized_cells(df: pd.DataFrame, language: str) -> list[list[str]] | None:
 def _table_html_fast(df: pd.DataFrame) -> str | None:
     """``_table_html_pandas(df, index=False)``, byte for byte, written from lists: pandas'
     frame building and HTML formatter cost ~7 ms a table, most of a table's time in a
-    report (tests/report/test_display_labels.py compares the two on every table of the
-    demo reports). ``None`` when only pandas can write it."""
+    report. ``None`` when only pandas can write it. The two are compared on awkward
+    frames (tests/report/test_display_labels.py) and, with :data:`CHECK_TABLES_ENV`, on
+    every table of every notebook the test suite runs."""
     if isinstance(df.columns, pd.MultiIndex) or df.empty or df.shape[1] == 0:
         return None
     columns = _localized_cells(df, _LANGUAGE)
