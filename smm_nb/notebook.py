@@ -46,7 +46,8 @@ def open_notebook(client: str, notebook: str, data_dir: str | Path | None = None
     ws.tables()  # load (or build the cache) now, so data errors surface in this cell
     _import_statistics()
     rec = FindingsRecorder(notebook, findings_path, client=client, language=lang.code)
-    _settle_memory()
+    if findings_path is not None:  # a batch run (smm-nb run): this kernel runs once, ends
+        _settle_memory()
     return Session(ws, lang, rec, notebook)
 
 
@@ -61,7 +62,11 @@ def _settle_memory() -> None:
     analyses and charts make many short-lived containers; in a 01_audit run this halves
     the time spent in the collector (~70 ms to ~35 ms) without keeping any more memory
     than a few thousand young objects. Reference counting frees everything else as
-    before."""
+    before.
+
+    Only in batch runs, whose kernel runs the notebook once and ends: in JupyterLab the
+    setup cell may be run again and again, and what a frozen earlier run left in
+    reference cycles would never be collected."""
     import gc
 
     gc.freeze()
