@@ -50,14 +50,19 @@ def _number(v: float, language: str) -> str | None:
     return format_decimal(round(v, 3), format="#,##0.###", locale=locale)
 
 
+def _wordy(dtype) -> bool:
+    """A column of words (text, flags): its known words are translated."""
+    return dtype == object or pd.api.types.is_string_dtype(dtype) \
+        or pd.api.types.is_bool_dtype(dtype)
+
+
 def localize_table(df: pd.DataFrame, language: str | None = None) -> pd.DataFrame:
     """Headers humanised and translated, known one-word cells translated (a new frame)."""
     language = language or _LANGUAGE
     columns = {}
     for i, name in enumerate(df.columns):
         col = df.iloc[:, i]
-        wordy = col.dtype == object or pd.api.types.is_string_dtype(col.dtype) \
-            or pd.api.types.is_bool_dtype(col.dtype)
+        wordy = _wordy(col.dtype)
         if wordy and str(name) not in _CLIENT_TEXT:
             col = col.astype(object).map(lambda v: value_label(v, language))
         elif pd.api.types.is_float_dtype(col.dtype):
@@ -299,9 +304,7 @@ def _localized_cells(df: pd.DataFrame, language: str) -> list[list[str]] | None:
     for i, name in enumerate(df.columns):
         col = df.iloc[:, i]
         dtype = col.dtype
-        wordy = dtype == object or pd.api.types.is_string_dtype(dtype) \
-            or pd.api.types.is_bool_dtype(dtype)
-        if wordy:
+        if _wordy(dtype):
             values = col.astype(object).tolist()
             if str(name) not in _CLIENT_TEXT:
                 values = [value_label(v, language) for v in values]
